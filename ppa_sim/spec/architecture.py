@@ -1,0 +1,312 @@
+"""Architecture: chip > tile > PE > subarray, plus mapping and execution policy.
+
+Pure input models. Component ``kind`` strings (ADC topology, buffer type,
+interconnect) are free strings here and are checked against the component
+registry when a design is evaluated (``ppa_sim.components.registry``), so that
+a plug-in can add a kind without touching this file.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from ppa_sim.spec.base import Spec
+
+PosInt = Annotated[int, Field(ge=1)]
+PositiveFloat = Annotated[float, Field(gt=0)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+def _is_pow2(n: int) -> bool:
+    return n > 0 and (n & (n - 1)) == 0
+
+
+class TechnologyRef(Spec):
+    """Which CMOS node and memory device a design is built in."""
+
+    node: str | int
+    """Node name (``22nm``), a bare number of nm (``22``), or a path to a node YAML."""
+    device: str
+    """Device name (``rram``) or a path to a device YAML."""
+    node_overrides: dict[str, object] = Field(default_factory=dict)
+    """Single node fields replaced for this design (validated like the file)."""
+    device_overrides: dict[str, object] = Field(default_factory=dict)
+    """Single device fields replaced for this design (validated like the file)."""
+
+
+class AdcSpec(Spec):
+    """Column read-out converter shared by ``columns_per_adc`` columns."""
+
+    kind: str = "sar"
+    """ADC topology: a registered component kind (sar, flash, mlsa, ramp, cco...)."""
+    bits: Annotated[int, Field(ge=1, le=16)] = 5
+    """Output resolution in bits."""
+    columns_per_adc: PosInt = 8
+    """Columns time-multiplexed onto one ADC through the column mux (1 = no mux)."""
+    sample_rate_msps: PositiveFloat | None = None
+    """Conversion rate (MS/s); None = as fast as the ADC model allows."""
+    params: dict[str, float] = Field(default_factory=dict)
+    """Topology-specific knobs documented by each ADC model."""
+
+
+class DacSpec(Spec):
+    """How activations reach the word lines."""
+
+    encoding: Literal["bit_serial", "dac"] = "bit_serial"
+    """``bit_serial``: one input bit per read cycle; ``dac``: multi-bit DAC levels."""
+    bits: Annotated[int, Field(ge=1, le=16)] = 8
+    """Activation (input) precision in bits."""
+    dac_bits: Annotated[int, Field(ge=1, le=16)] = 1
+    """Bits applied per read cycle (1 for bit-serial, up to ``bits`` for a DAC)."""
+    kind: str = "wl_driver"
+    """Driver/DAC component kind."""
+
+    @model_validator(mode="after")
+    def _checks(self) -> DacSpec:
+        if self.dac_bits > self.bits:
+            raise ValueError(f"dac_bits ({self.dac_bits}) must not exceed bits ({self.bits})")
+        if self.encoding == "bit_serial" and self.dac_bits != 1:
+            raise ValueError("bit_serial encoding applies 1 bit per cycle: set dac_bits: 1 "
+                             "or encoding: dac")
+        return self
+
+    @property
+    def cycles(self) -> int:
+        """Read cycles per input vector."""
+        return -(-self.bits // self.dac_bits)
+
+
+class CellSpec(Spec):
+    """The synaptic cell of the subarray."""
+
+    type: Literal["1t1r", "0t1r", "sram6t", "sram8t", "1fefet"] = "1t1r"
+    """Cell structure: 1T1R (access transistor), 0T1R (selector-less crossbar), SRAM, FeFET."""
+    bits: Annotated[int, Field(ge=1, le=8)] = 1
+    """Bits stored per cell (bit slice width); needs 2**bits <= device levels."""
+    access_width_f: Annotated[float, Field(gt=0, le=100)] = 4.0
+    """Access transistor width in F for 1T1R cells (sets the 1T1R cell area)."""
+
+
+class SubarraySpec(Spec):
+    """One crossbar with its own peripheral circuits."""
+
+    rows: Annotated[int, Field(ge=2, le=4096)] = 128
+    """Word lines (inputs)."""
+    cols: Annotated[int, Field(ge=2, le=4096)] = 128
+    """Bit lines (cells per row)."""
+    cell: CellSpec = Field(default_factory=CellSpec)
+    parallel_rows: PosInt | None = None
+    """Rows activated in one read (partial-parallel read); None = all rows."""
+    adc: AdcSpec = Field(default_factory=AdcSpec)
+    dac: DacSpec = Field(default_factory=DacSpec)
+    column_mux: bool = True
+    """Model a column multiplexer in front of the ADCs when columns_per_adc > 1."""
+
+    @model_validator(mode="after")
+    def _checks(self) -> SubarraySpec:
+        if self.parallel_rows is not None and self.parallel_rows > self.rows:
+            raise ValueError(
+                f"parallel_rows ({self.parallel_rows}) must not exceed rows ({self.rows})"
+            )
+        if self.cols % self.adc.columns_per_adc:
+            raise ValueError(
+                f"cols ({self.cols}) must be a multiple of adc.columns_per_adc "
+                f"({self.adc.columns_per_adc})"
+            )
+        return self
+
+    @property
+    def rows_per_read(self) -> int:
+        return self.parallel_rows or self.rows
+
+
+class BufferSpec(Spec):
+    """An on-chip buffer (SRAM by default)."""
+
+    kind: str = "sram"
+    """Buffer component kind (sram, edram, register_file)."""
+    capacity_kb: PositiveFloat = 64.0
+    """Capacity in KB (1 KB = 1024 bytes)."""
+    width_bits: PosInt = 256
+    """Bits read or written per access (port width)."""
+    banks: PosInt = 1
+    """Independent banks (more banks: shorter lines, more periphery)."""
+
+
+class InterconnectSpec(Spec):
+    """Links between children at one level of the hierarchy."""
+
+    kind: str = "htree"
+    """Interconnect kind: htree, bus, or mesh (NoC)."""
+    width_bits: PosInt = 256
+    """Bits transferred per cycle per link."""
+
+
+class PeSpec(Spec):
+    """Processing element: a group of subarrays with an adder tree and a buffer."""
+
+    subarrays: PosInt = 4
+    """Subarrays per PE (square grids read best, e.g. 4 = 2x2)."""
+    buffer: BufferSpec = Field(default_factory=lambda: BufferSpec(capacity_kb=4, width_bits=128))
+    interconnect: InterconnectSpec = Field(default_factory=lambda: InterconnectSpec(kind="bus"))
+
+
+class TileSpec(Spec):
+    """Tile: a group of PEs with a tile buffer, accumulation and activation units."""
+
+    pes: PosInt = 4
+    """PEs per tile."""
+    buffer: BufferSpec = Field(default_factory=lambda: BufferSpec(capacity_kb=32, width_bits=256))
+    interconnect: InterconnectSpec = Field(default_factory=lambda: InterconnectSpec(kind="htree"))
+
+
+class ChipSpec(Spec):
+    """The whole accelerator."""
+
+    tiles: PosInt | Literal["auto"] = "auto"
+    """Tiles on the chip; ``auto`` sizes the chip to fit the network."""
+    clock_mhz: Annotated[float, Field(gt=0, le=10000)] = 1000.0
+    """Digital clock frequency (MHz)."""
+    global_buffer: BufferSpec = Field(
+        default_factory=lambda: BufferSpec(capacity_kb=256, width_bits=512, banks=8)
+    )
+    interconnect: InterconnectSpec = Field(
+        default_factory=lambda: InterconnectSpec(kind="htree", width_bits=512)
+    )
+    digital_macs_per_cycle: PosInt = 256
+    """Throughput of the digital unit running ``matmul`` layers (MACs per cycle)."""
+
+
+class WeightSpec(Spec):
+    """How a signed weight becomes conductances."""
+
+    bits: Annotated[int, Field(ge=1, le=16)] | None = 8
+    """Weight precision in bits (signed). None = analog: the weight magnitude is
+    quantised straight to the cell's conductance levels, one cell (pair) per weight."""
+    mapping: Literal["differential", "offset"] = "differential"
+    """``differential``: G+ and G- columns per weight; ``offset``: one column per
+    weight plus one reference column per subarray subtracting the zero point."""
+
+
+_DUP_KEY = re.compile(r"^[A-Za-z0-9_.\-/]+$")
+
+
+class MappingSpec(Spec):
+    """How layers are placed on the hardware."""
+
+    policy: Literal["im2col", "kernel_wise"] = "kernel_wise"
+    """``im2col``: unrolled k*k*C rows cut across subarrays; ``kernel_wise``:
+    NeuroSim's 'novel' mapping, one kernel position per group of subarrays."""
+    duplication: Literal["none", "auto", "fixed"] = "auto"
+    """Weight duplication: none, a fixed factor, or automatic pipeline balancing."""
+    duplication_factor: PosInt = 1
+    """Factor for every conv layer when duplication is ``fixed``."""
+    duplication_per_layer: dict[str, PosInt] = Field(default_factory=dict)
+    """Per-layer factors by layer name (override the global factor)."""
+    execution: Literal["pipelined", "layer_by_layer"] = "pipelined"
+    """Pipelined: layers on their own tiles, throughput set by the slowest stage.
+    Layer-by-layer: latency is the sum of the layers."""
+    tile_sharing: bool = False
+    """Allow several layers to share one tile (ISAAC-style packing)."""
+
+
+class ActivitySpec(Spec):
+    """Data-dependent activity assumed when no measured activity is given."""
+
+    input_bit_density: Fraction = 0.5
+    """Fraction of input bits that are 1 (drives word-line and cell read energy)."""
+    mean_conductance_fraction: Fraction = 0.5
+    """Mean stored conductance between G_off (0) and G_on (1)."""
+    output_toggle: Fraction = 0.5
+    """Toggle rate of digital outputs (adders, buffers, buses)."""
+
+
+class CalibrationSpec(Spec):
+    """Explicit, named, documented calibration factors (1.0 = none).
+
+    Like NeuroSim's layout factors: an honest knob rather than a hidden constant.
+    """
+
+    array_area_factor: PositiveFloat = 1.0
+    """Multiplies the array area (layout overhead around the cell matrix)."""
+    periphery_area_factor: PositiveFloat = 1.0
+    """Multiplies digital periphery area (routing, fill, placement density)."""
+    adc_energy_factor: PositiveFloat = 1.0
+    adc_area_factor: PositiveFloat = 1.0
+    wire_energy_factor: PositiveFloat = 1.0
+
+
+class Architecture(Spec):
+    """A whole CIM accelerator design."""
+
+    name: str
+    description: str = ""
+    technology: TechnologyRef
+    chip: ChipSpec = Field(default_factory=ChipSpec)
+    tile: TileSpec = Field(default_factory=TileSpec)
+    pe: PeSpec = Field(default_factory=PeSpec)
+    subarray: SubarraySpec = Field(default_factory=SubarraySpec)
+    weights: WeightSpec = Field(default_factory=WeightSpec)
+    mapping: MappingSpec = Field(default_factory=MappingSpec)
+    activity: ActivitySpec = Field(default_factory=ActivitySpec)
+    calibration: CalibrationSpec = Field(default_factory=CalibrationSpec)
+    source: str = ""
+    """Where the design comes from (paper, tool defaults)."""
+
+    @model_validator(mode="after")
+    def _checks(self) -> Architecture:
+        w = self.weights
+        if w.bits is not None and w.mapping == "differential" and w.bits < 2:
+            raise ValueError("differential mapping needs weights.bits >= 2 (sign + magnitude)")
+        for name in self.mapping.duplication_per_layer:
+            if not _DUP_KEY.match(name):
+                raise ValueError(f"mapping.duplication_per_layer: bad layer name {name!r}")
+        return self
+
+    @property
+    def cell_levels(self) -> int:
+        return 2 ** self.subarray.cell.bits
+
+    @property
+    def magnitude_bits(self) -> int | None:
+        """Bits of weight magnitude stored in cells (sign handled by the mapping)."""
+        b = self.weights.bits
+        if b is None:
+            return None
+        return b - 1 if self.weights.mapping == "differential" else b
+
+    @property
+    def slices(self) -> int:
+        """Cells (bit slices) per weight per polarity."""
+        mb = self.magnitude_bits
+        if mb is None:
+            return 1
+        return -(-mb // self.subarray.cell.bits)
+
+    @property
+    def columns_per_weight(self) -> int:
+        """Physical columns per weight (slices x 2 for differential)."""
+        return self.slices * (2 if self.weights.mapping == "differential" else 1)
+
+
+class Design(Spec):
+    """An architecture resolved against its technology: what models consume."""
+
+    arch: Architecture
+    tech: "TechnologyT"
+
+    @property
+    def node(self):  # noqa: ANN201 - convenience
+        return self.tech.node
+
+    @property
+    def device(self):  # noqa: ANN201
+        return self.tech.device
+
+
+from ppa_sim.spec.technology import Technology as TechnologyT  # noqa: E402
+
+Design.model_rebuild()

@@ -1,0 +1,546 @@
+"""The only YAML reader: files -> validated specs, with errors a person can act on.
+
+* ``yaml.safe_load`` semantics (the composer of the safe loader), keeping line
+  numbers so that every problem names ``file:line: key.path``.
+* ``extends: other.yaml`` in an architecture merges it over another one.
+* Dotted overrides (``subarray.adc.bits=6``, ``technology.device.r_on_ohm=6e3``)
+  are applied to the raw data before validation, so they are validated like
+  the file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ppa_sim.errors import ConfigError, Problem
+from ppa_sim.spec.architecture import Architecture, Design
+from ppa_sim.spec.technology import CmosNode, DeviceSpec, Technology
+
+# ----------------------------------------------------------------------------- paths
+
+
+def data_root() -> Path:
+    """Folder holding ``technology/`` and ``architectures/``.
+
+    ``PPA_SIM_DATA`` wins; otherwise the repository the package lives in.
+    """
+    env = os.environ.get("PPA_SIM_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2]
+
+
+def technology_dir() -> Path:
+    return data_root() / "technology"
+
+
+def architectures_dir() -> Path:
+    return data_root() / "architectures"
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*.yaml") if p.is_file())
+
+
+# ----------------------------------------------------------------------------- YAML with lines
+
+
+class _Lines:
+    """Key path -> 1-based line number for one YAML document."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, int] = {}
+
+    def find(self, key_path: str) -> int | None:
+        parts = key_path.split(".") if key_path else []
+        while parts:
+            line = self.lines.get(".".join(parts))
+            if line is not None:
+                return line
+            parts.pop()
+        return self.lines.get("")
+
+
+def _construct(node: yaml.Node, path: str, lines: _Lines, loader: yaml.SafeLoader) -> Any:
+    lines.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for k_node, v_node in node.value:
+            key = loader.construct_object(k_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)):
+                raise ConfigError([Problem(None, path, "mapping keys must be plain scalars",
+                                           value=key, line=k_node.start_mark.line + 1)])
+            key = str(key) if not isinstance(key, str) else key
+            sub = f"{path}.{key}" if path else key
+            lines.lines[sub] = k_node.start_mark.line + 1
+            out[key] = _construct(v_node, sub, lines, loader)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(n, f"{path}.{i}" if path else str(i), lines, loader)
+                for i, n in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+def read_yaml(path: str | Path) -> tuple[dict[str, Any], _Lines]:
+    """Read one YAML mapping with line numbers; errors become :class:`ConfigError`."""
+    p = Path(path)
+    fname = str(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([Problem(fname, "", "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError([Problem(fname, "", f"cannot read file: {e}")]) from None
+    return parse_yaml_text(text, fname)
+
+
+def parse_yaml_text(text: str, fname: str) -> tuple[dict[str, Any], _Lines]:
+    lines = _Lines()
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ConfigError([Problem(fname, "", "file is empty", allowed="a YAML mapping")])
+        data = _construct(node, "", lines, loader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        msg = getattr(e, "problem", None) or str(e)
+        raise ConfigError([Problem(fname, "", f"YAML syntax error: {msg}", line=line)]) from None
+    except ConfigError as e:
+        raise ConfigError([Problem(fname, p.key_path, p.message, p.value, p.allowed, p.line)
+                           for p in e.problems]) from None
+    except (ValueError, TypeError, RecursionError) as e:
+        raise ConfigError([Problem(fname, "", f"cannot read YAML: {e}")]) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise ConfigError([Problem(fname, "", "top level must be a mapping of keys to values",
+                                   value=type(data).__name__, line=1)])
+    return data, lines
+
+
+# ----------------------------------------------------------------------------- errors
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The nested model class reached by following ``loc`` (for key suggestions)."""
+    cur: Any = model
+    for part in loc:
+        if not (isinstance(cur, type) and issubclass(cur, BaseModel)):
+            return None
+        field = cur.model_fields.get(str(part))
+        if field is None:
+            field = next((f for f in cur.model_fields.values() if f.alias == part), None)
+        if field is None:
+            return None
+        ann = field.annotation
+        cur = _first_model(ann)
+    return cur if isinstance(cur, type) and issubclass(cur, BaseModel) else None
+
+
+def _first_model(ann: Any) -> Any:
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann
+    for a in getattr(ann, "__args__", ()) or ():
+        m = _first_model(a)
+        if m is not None:
+            return m
+    return None
+
+
+def _allowed_text(err: Mapping[str, Any]) -> str | None:
+    ctx = err.get("ctx") or {}
+    t = err.get("type", "")
+    bounds = []
+    for key, sym in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<=")):
+        if key in ctx:
+            bounds.append(f"{sym} {ctx[key]}")
+    if bounds:
+        return "a number " + " and ".join(bounds)
+    if "expected" in ctx:
+        return f"one of {ctx['expected']}"
+    if t.startswith("int"):
+        return "a whole number"
+    if t.startswith("float"):
+        return "a number"
+    if t.startswith("bool"):
+        return "true or false"
+    if t.startswith("string"):
+        return "a string"
+    if t in ("model_type", "dict_type"):
+        return "a mapping of keys to values"
+    if t == "list_type":
+        return "a list"
+    return None
+
+
+def problems_from_validation(
+    e: ValidationError, model: type[BaseModel], fname: str | None, lines: _Lines | None,
+    prefix: str = "",
+) -> list[Problem]:
+    out = []
+    for err in e.errors():
+        loc = tuple(err["loc"])
+        key_path = ".".join(str(x) for x in loc)
+        full_path = f"{prefix}.{key_path}" if prefix and key_path else (prefix or key_path)
+        line = lines.find(full_path) if lines else None
+        t = err["type"]
+        if t == "extra_forbidden":
+            parent = _model_at(model, loc[:-1])
+            known = sorted(parent.model_fields) if parent else []
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+            msg = "unknown key"
+            if close:
+                msg += f" (did you mean {close[0]!r}?)"
+            out.append(Problem(fname, full_path, msg, allowed="keys " + ", ".join(known),
+                               line=line))
+            continue
+        msg = err["msg"]
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        value = err.get("input")
+        if t == "missing":
+            value = None
+            msg = "required key is missing"
+        elif isinstance(value, dict) and t.endswith("_error") is False and loc:
+            value = None if len(repr(value)) > 80 else value
+        elif isinstance(value, dict):
+            value = None
+        out.append(Problem(fname, full_path, msg, value=value, allowed=_allowed_text(err),
+                           line=line))
+    return out
+
+
+def _validate(model: type[BaseModel], data: Any, fname: str | None, lines: _Lines | None,
+              prefix: str = "") -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise ConfigError(problems_from_validation(e, model, fname, lines, prefix)) from None
+
+
+# ----------------------------------------------------------------------------- overrides
+
+
+def parse_scalar(text: str) -> Any:
+    """Value of a command-line ``KEY=VALUE`` as YAML would read it."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
+def set_dotted(data: dict[str, Any], key_path: str, value: Any) -> dict[str, Any]:
+    """Copy of ``data`` with ``key_path`` (``a.b.c``) set to ``value``."""
+    parts = key_path.split(".")
+    if not all(parts):
+        raise ConfigError([Problem(None, key_path, "empty part in dotted key path")])
+    out = dict(data)
+    cur = out
+    for i, part in enumerate(parts[:-1]):
+        nxt = cur.get(part)
+        if nxt is None:
+            nxt = {}
+        elif not isinstance(nxt, dict):
+            raise ConfigError([Problem(None, ".".join(parts[: i + 1]),
+                                       "is a value, not a section; cannot set a key inside it",
+                                       value=nxt)])
+        else:
+            nxt = dict(nxt)
+        cur[part] = nxt
+        cur = nxt
+    cur[parts[-1]] = value
+    return out
+
+
+def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, Mapping) and isinstance(out.get(k), Mapping):
+            out[k] = deep_merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def normalize_overrides(overrides: Mapping[str, Any] | Iterable[str] | None) -> dict[str, Any]:
+    """``["a.b=1", ...]`` or ``{"a.b": 1}`` -> ``{"a.b": 1}``."""
+    if overrides is None:
+        return {}
+    if isinstance(overrides, Mapping):
+        return dict(overrides)
+    out: dict[str, Any] = {}
+    for item in overrides:
+        if "=" not in item:
+            raise ConfigError([Problem("--set", item, "expected KEY=VALUE",
+                                       allowed="e.g. subarray.adc.bits=6")])
+        k, v = item.split("=", 1)
+        out[k.strip()] = parse_scalar(v.strip())
+    return out
+
+
+def _route_override(raw: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
+    """Technology field overrides go to node_/device_overrides; the rest set the path."""
+    parts = key.split(".")
+    if len(parts) >= 3 and parts[0] == "technology" and parts[1] in ("node", "device"):
+        tech = dict(raw.get("technology") or {})
+        bucket = f"{parts[1]}_overrides"
+        tech[bucket] = set_dotted(dict(tech.get(bucket) or {}), ".".join(parts[2:]), value)
+        return {**raw, "technology": tech}
+    return set_dotted(raw, key, value)
+
+
+# ----------------------------------------------------------------------------- registry
+
+
+def _names_in(folder: Path, name_key: str = "name") -> dict[str, Path]:
+    out: dict[str, Path] = {}
+    for p in _yaml_files(folder):
+        try:
+            data, _ = read_yaml(p)
+        except ConfigError:
+            continue
+        name = data.get(name_key)
+        if isinstance(name, str):
+            out[name] = p
+    return out
+
+
+def node_files() -> dict[str, Path]:
+    return _names_in(technology_dir() / "cmos")
+
+
+def device_files() -> dict[str, Path]:
+    return _names_in(technology_dir() / "devices")
+
+
+def architecture_files() -> dict[str, Path]:
+    out = {}
+    for p in _yaml_files(architectures_dir()):
+        rel = p.relative_to(architectures_dir()).with_suffix("")
+        out[str(rel)] = p
+    return out
+
+
+def _resolve_ref(ref: str | int, kind: str, known: dict[str, Path], base_dir: Path | None,
+                 fname: str | None, key: str, lines: _Lines | None) -> Path:
+    if kind == "node" and (isinstance(ref, (int, float)) and not isinstance(ref, bool)):
+        ref = f"{ref:g}nm"
+    if not isinstance(ref, str):
+        raise ConfigError([Problem(fname, key, f"must name a {kind}", value=ref,
+                                   allowed=", ".join(sorted(known)),
+                                   line=lines.find(key) if lines else None)])
+    if ref in known:
+        return known[ref]
+    if kind == "node" and ref.isdigit() and f"{ref}nm" in known:
+        return known[f"{ref}nm"]
+    if ref.endswith((".yaml", ".yml")):
+        cands = [Path(ref)]
+        if base_dir is not None:
+            cands.insert(0, base_dir / ref)
+        cands.append(technology_dir() / ref)
+        for c in cands:
+            if c.is_file():
+                return c
+    close = difflib.get_close_matches(ref, list(known), n=1)
+    msg = f"unknown {kind} {ref!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+    raise ConfigError([Problem(fname, key, msg, allowed=", ".join(sorted(known)) +
+                               " or a path to a .yaml file",
+                               line=lines.find(key) if lines else None)])
+
+
+def load_node(ref: str | int | Path, overrides: Mapping[str, Any] | None = None) -> CmosNode:
+    """A CMOS node by name (``22nm``), number (22) or path, with field overrides."""
+    path = Path(ref) if isinstance(ref, Path) else _resolve_ref(
+        ref, "node", node_files(), None, None, "node", None)
+    data, lines = read_yaml(path)
+    for k, v in (overrides or {}).items():
+        data = set_dotted(data, k, v)
+    return _validate(CmosNode, data, str(path), lines)
+
+
+def load_device(ref: str | Path, overrides: Mapping[str, Any] | None = None) -> DeviceSpec:
+    """A memory device by name (``rram``) or path, with field overrides."""
+    path = Path(ref) if isinstance(ref, Path) else _resolve_ref(
+        ref, "device", device_files(), None, None, "device", None)
+    data, lines = read_yaml(path)
+    for k, v in (overrides or {}).items():
+        data = set_dotted(data, k, v)
+    return _validate(DeviceSpec, data, str(path), lines)
+
+
+def _read_arch_raw(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], _Lines]:
+    data, lines = read_yaml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data, lines
+    fname = str(path)
+    if not isinstance(parent, str):
+        raise ConfigError([Problem(fname, "extends", "must be a file name or architecture name",
+                                   value=parent, line=lines.find("extends"))])
+    cands = [path.parent / parent, architectures_dir() / parent,
+             architectures_dir() / f"{parent}.yaml"]
+    ppath = next((c for c in cands if c.is_file()), None)
+    if ppath is None:
+        raise ConfigError([Problem(fname, "extends", "no such architecture", value=parent,
+                                   allowed=", ".join(sorted(architecture_files())),
+                                   line=lines.find("extends"))])
+    if ppath.resolve() in seen:
+        raise ConfigError([Problem(fname, "extends", "circular extends", value=parent)])
+    base, _ = _read_arch_raw(ppath, (*seen, path.resolve()))
+    return deep_merge(base, data), lines
+
+
+def resolve_architecture_path(ref: str | Path) -> Path:
+    p = Path(ref)
+    if p.is_file():
+        return p
+    known = architecture_files()
+    if str(ref) in known:
+        return known[str(ref)]
+    close = difflib.get_close_matches(str(ref), list(known), n=1)
+    raise ConfigError([Problem(str(ref), "", "architecture file not found" +
+                               (f" (did you mean {close[0]!r}?)" if close else ""),
+                               allowed="a path or one of " + ", ".join(sorted(known)))])
+
+
+def design_from_dict(raw: dict[str, Any], *, fname: str | None = None,
+                     lines: _Lines | None = None, base_dir: Path | None = None,
+                     overrides: Mapping[str, Any] | Iterable[str] | None = None) -> Design:
+    """Validate raw architecture data (already parsed) into a :class:`Design`."""
+    for k, v in normalize_overrides(overrides).items():
+        raw = _route_override(raw, k, v)
+    arch: Architecture = _validate(Architecture, raw, fname, lines)
+    tref = arch.technology
+    node_path = _resolve_ref(tref.node, "node", node_files(), base_dir, fname,
+                             "technology.node", lines)
+    dev_path = _resolve_ref(tref.device, "device", device_files(), base_dir, fname,
+                            "technology.device", lines)
+    problems: list[Problem] = []
+    node = device = None
+    for model, path, ovr, key in ((CmosNode, node_path, tref.node_overrides, "node"),
+                                  (DeviceSpec, dev_path, tref.device_overrides, "device")):
+        data, flines = read_yaml(path)
+        for k, v in ovr.items():
+            data = set_dotted(data, k, v)
+        try:
+            obj = _validate(model, data, str(path), flines)
+        except ConfigError as e:
+            # an override is the likely culprit: name it in the architecture file
+            for p in e.problems:
+                first = p.key_path.split(".")[0]
+                if first in ovr or p.key_path in ovr:
+                    problems.append(Problem(fname, f"technology.{key}_overrides.{p.key_path}",
+                                            p.message, p.value, p.allowed,
+                                            lines.find(f"technology.{key}_overrides")
+                                            if lines else None))
+                else:
+                    problems.append(p)
+            continue
+        if key == "node":
+            node = obj
+        else:
+            device = obj
+    if problems:
+        raise ConfigError(problems)
+    assert node is not None and device is not None
+    problems = cross_check(arch, device, fname, lines)
+    if problems:
+        raise ConfigError(problems)
+    return Design(arch=arch, tech=Technology(node=node, device=device))
+
+
+def cross_check(arch: Architecture, device: DeviceSpec, fname: str | None,
+                lines: _Lines | None) -> list[Problem]:
+    """Checks that need both the architecture and its technology."""
+    out = []
+
+    def at(key: str) -> int | None:
+        return lines.find(key) if lines else None
+
+    levels = 2 ** arch.subarray.cell.bits
+    if levels > device.levels:
+        out.append(Problem(fname, "subarray.cell.bits",
+                           f"{levels} levels per cell needed but device {device.name!r} "
+                           f"holds {device.levels}", value=arch.subarray.cell.bits,
+                           allowed=f"<= {device.levels.bit_length() - 1}",
+                           line=at("subarray.cell.bits")))
+    sram_cell = arch.subarray.cell.type.startswith("sram")
+    if sram_cell != (device.kind == "sram"):
+        out.append(Problem(fname, "subarray.cell.type",
+                           f"cell type {arch.subarray.cell.type!r} does not fit a "
+                           f"{device.kind} device", value=arch.subarray.cell.type,
+                           allowed="sram6t/sram8t for SRAM devices, 1t1r/0t1r/1fefet otherwise",
+                           line=at("subarray.cell.type")))
+    if arch.subarray.cell.type == "0t1r" and device.cell_area_0t1r_f2 is None:
+        out.append(Problem(fname, "subarray.cell.type",
+                           f"device {device.name!r} gives no selector-less (0T1R) cell area",
+                           value="0t1r", allowed="1t1r, or a device with cell_area_0t1r_f2",
+                           line=at("subarray.cell.type")))
+    if arch.subarray.cell.type == "1fefet" and device.kind != "fefet":
+        out.append(Problem(fname, "subarray.cell.type", "1fefet cells need a FeFET device",
+                           value=device.kind, line=at("subarray.cell.type")))
+    return out
+
+
+def load_design(path: str | Path,
+                overrides: Mapping[str, Any] | Iterable[str] | None = None) -> Design:
+    """Load an architecture YAML (path or shipped name) and its technology."""
+    p = resolve_architecture_path(path)
+    raw, lines = _read_arch_raw(p)
+    return design_from_dict(raw, fname=str(path), lines=lines, base_dir=p.parent,
+                            overrides=overrides)
+
+
+def load_architecture_raw(path: str | Path) -> dict[str, Any]:
+    """Raw (merged ``extends``) data of an architecture file, for sweeps and reports."""
+    raw, _ = _read_arch_raw(resolve_architecture_path(path))
+    return raw
+
+
+# ----------------------------------------------------------------------------- validate
+
+
+def file_kind(data: Mapping[str, Any]) -> str:
+    """Guess what a YAML file describes from its keys."""
+    if "technology" in data or "extends" in data or "subarray" in data:
+        return "architecture"
+    if "node_nm" in data:
+        return "node"
+    if "r_on_ohm" in data or data.get("kind") in ("rram", "pcm", "fefet", "mram", "sram"):
+        return "device"
+    if "axes" in data or "base" in data:
+        return "sweep"
+    return "unknown"
+
+
+def validate_file(path: str | Path) -> str:
+    """Validate any shipped kind of YAML; returns its kind, raises ConfigError."""
+    p = Path(path)
+    data, lines = read_yaml(p)
+    kind = file_kind(data)
+    if kind == "node":
+        _validate(CmosNode, data, str(p), lines)
+    elif kind == "device":
+        _validate(DeviceSpec, data, str(p), lines)
+    elif kind == "architecture":
+        load_design(p)
+    elif kind == "sweep":
+        from ppa_sim.dse.spec import load_sweep_spec  # sweep specs live with the DSE stage
+
+        load_sweep_spec(p)
+    else:
+        raise ConfigError([Problem(str(p), "", "cannot tell what this file describes",
+                                   allowed="a CMOS node (node_nm: ...), a device (kind: rram...),"
+                                   " an architecture (technology: ...) or a sweep (axes: ...)")])
+    return kind
