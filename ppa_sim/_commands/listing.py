@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.what == "nodes":
         rows = []
-        for name, path in load.node_files().items():
+        for _name, path in load.node_files().items():
             n = load.load_node(path)
             rows.append((n.name, n.node_nm, n.vdd_v, n.ion_n_ua_per_um,
                          _first_line(n.description)))
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         print(tabulate(rows, headers=["node", "nm", "Vdd (V)", "Ion,n (µA/µm)", "description"]))
     elif args.what == "devices":
         rows = []
-        for name, path in sorted(load.device_files().items()):
+        for _name, path in sorted(load.device_files().items()):
             d = load.load_device(path)
             rows.append((d.name, d.kind, f"{d.r_on_ohm:.3g}", f"{d.r_off_ohm:.3g}", d.levels,
                          _first_line(d.description)))

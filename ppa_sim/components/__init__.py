@@ -1,6 +1,162 @@
-"""Component cost models: pure functions (spec, technology) -> ComponentCost."""
+"""Component cost models: pure functions (spec, technology) -> ComponentCost.
 
-from ppa_sim.components.registry import get, kinds, register
+THE CONTRACT between the component models and the estimator (mapping,
+schedule, roll-up). Every model is a pure function registered with
+``ppa_sim.components.registry.register(group, kind)`` and looked up with
+``ppa_sim.components.get(group, kind)``. It returns a
+:class:`ppa_sim.cost.ComponentCost`::
+
+    ComponentCost(area_um2, leakage_uw, actions={name: ActionCost(energy_pj, latency_ns)},
+                  info={...})
+
+``area_um2`` and ``leakage_uw`` are for the WHOLE instance described by the
+arguments (e.g. the whole subarray's cell matrix, all column muxes of one
+subarray, one ADC, one buffer). Each action is ONE event as defined below;
+the estimator multiplies action costs by event counts. Action latencies are
+the time of one event when run alone (the schedule decides what overlaps).
+
+Every model accepts ``calibration: CalibrationSpec | None = None`` as a
+keyword (None = ``CalibrationSpec()``, all factors 1.0). Digital, buffer and
+interconnect models also accept ``toggle: float = 0.5`` (fraction of bits
+that switch per event; ``ActivitySpec.output_toggle``). Arguments after ``*``
+are keyword-only. Types: ``SubarraySpec, AdcSpec, DacSpec, BufferSpec,
+InterconnectSpec, ActivitySpec, CalibrationSpec`` from
+``ppa_sim.spec.architecture``; ``Technology, CmosNode`` from
+``ppa_sim.spec.technology``. Invalid combinations raise ``ConfigError``.
+
+group "array" -- kinds "1t1r", "0t1r", "sram6t", "sram8t", "1fefet"
+    (the kind is ``sub.cell.type``)::
+
+        fn(sub: SubarraySpec, tech: Technology, *, activity: ActivitySpec | None = None,
+           calibration: CalibrationSpec | None = None) -> ComponentCost
+
+    area: the cell matrix (rows x cols cells) of ONE subarray, no periphery.
+    leakage: 0 for non-volatile cells; SRAM cells leak (node ioff).
+    actions:
+      "read"       ONE read cycle of the subarray: ``sub.rows_per_read`` word
+                   lines driven for one input bit-plane (bit-serial) or one
+                   DAC level set (``sub.dac.dac_bits`` > 1), of which a
+                   fraction ``activity.input_bit_density`` are active (for a
+                   DAC: mean normalised level), ALL ``sub.cols`` columns
+                   conducting with mean stored conductance
+                   G_off + f (G_on - G_off), f = activity.mean_conductance_fraction.
+                   Energy = word-line + bit-line wire (and gate) charging +
+                   cell I*V during the read pulse. Latency = device read pulse
+                   (x (2^dac_bits - 1) for PWM word-line drivers, see dac) +
+                   WL and BL RC settling to half an ADC LSB.
+      "write_cell" programming ONE cell to a level:
+                   write_pulses_per_level x (device write energy + WL/BL
+                   charging at the write voltage); latency = pulses x pulse.
+      "write_row"  programming ONE row: all ``sub.cols`` cells of a row in
+                   parallel (one WL, all BLs); latency = pulses x pulse.
+    info: width_um, height_um, cell_area_um2, cell_area_f2,
+          r_wire_row_ohm (one whole WL), r_wire_col_ohm (one whole BL),
+          c_wl_ff (one whole WL incl. gate loads), c_bl_ff (one whole BL incl.
+          junctions), g_mean_us (mean cell conductance, µS),
+          i_col_mean_ua (mean column current during a read, µA),
+          read_pulse_ns, settle_ns.
+
+group "adc" -- kinds "sar", "flash", "mlsa", "ramp", "cco"::
+
+        fn(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec | None = None)
+           -> ComponentCost
+
+    area/leakage: ONE ADC (one per ``spec.columns_per_adc`` columns).
+    actions:
+      "convert"    ONE conversion of ``spec.bits`` bits; latency = one
+                   conversion time (1 / sample rate).
+    info: sample_rate_msps (the rate used: spec.sample_rate_msps or the
+          model's maximum at this node), max_sample_rate_msps,
+          fom_fj_per_step (Walden FoM = E / 2^bits), power_mw (at that rate).
+    spec.params (optional): "enob_loss_bits" (ENOB = bits - loss, default
+    per model), "parallel_sa" for mlsa (comparators in parallel, default
+    2^bits - 1), "cycles_per_step" for ramp (default 1).
+
+group "dac" -- kinds "wl_driver", "dac", "level_shifter"::
+
+        fn(dac: DacSpec, sub: SubarraySpec, tech: Technology, *,
+           calibration: CalibrationSpec | None = None) -> ComponentCost
+
+    area/leakage: ALL drivers of one subarray (one per row).
+    "wl_driver" (bit-serial 1-bit driver; with dac_bits > 1 it is a
+    pulse-width-modulated driver, HERMES/PWM style):
+      "drive_row"  ONE row driven for one read cycle (driver-internal energy
+                   only: the WL wire and cell loads are in array "read").
+    "dac" (multi-bit voltage-level DAC per row, resistor-string reference
+    shared by the subarray, one buffer per row):
+      "drive_row"  ONE row driven for one read cycle at ``dac.dac_bits``.
+    "level_shifter" (for write voltage > Vdd; one per row and column line):
+      "shift"      ONE line shifted to the device write voltage for one
+                   write pulse (includes the line's C x V_write^2).
+    info: instances (drivers in the subarray), pulse_steps (PWM steps).
+
+group "decoder"::
+
+    "row_decoder":   fn(rows: int, node: CmosNode, *, calibration=None)
+        "decode"     ONE address decode selecting one of ``rows`` lines.
+    "switch_matrix": fn(rows: int, node: CmosNode, *, voltage_v: float,
+                        calibration=None)
+        "switch"     ONE read/write cycle of the matrix: all ``rows`` switch
+                     gates set (transmission gates passing ``voltage_v``).
+    info: stages (decoder), instances.
+
+group "mux" -- kind "column_mux"::
+
+        fn(sub: SubarraySpec, node: CmosNode, *, calibration=None)
+
+    area: all transmission gates + the mux select decoder of one subarray.
+      "switch"     ONE mux selection: every ADC of the subarray switches to its
+                   next column (cols / columns_per_adc gates toggled).
+    info: inputs_per_mux, muxes.
+
+group "digital"::
+
+    "shift_add":    fn(bits: int, node, *, calibration=None, toggle=0.5)
+        "op"         ONE shift-and-add of a ``bits``-wide partial sum (adder +
+                     register + shifter).
+    "adder":        fn(bits: int, node, *, ...)  "add"  ONE ``bits``-bit addition.
+    "adder_tree":   fn(inputs: int, bits: int, node, *, ...)
+        "reduce"     ONE reduction of ``inputs`` operands of ``bits`` bits
+                     (inputs - 1 adders, widths growing by 1 per level).
+    "accumulator":  fn(bits: int, node, *, ...)  "accumulate" (add + register).
+    "activation":   fn(bits: int, node, *, function: str = "relu", ...)  "op"
+                     (ONE element; function in relu, sigmoid, tanh, identity).
+    "pool":         fn(bits: int, node, *, window: int = 4, kind: str = "max", ...)
+        "op"         ONE output from ``window`` inputs (max: window - 1
+                     comparisons; avg: window - 1 additions + shift).
+    "mac_unit":     fn(bits: int, node, *, ...)  "mac" ONE bits x bits
+                     multiply + accumulate (array multiplier + 2*bits adder).
+    "register":     fn(bits: int, node, *, ...)  "write" ONE write of ``bits``.
+    Latency of each action: critical path (FO4 multiples) of that event.
+    info: gates / full_adders etc.
+
+group "buffer" -- kinds "sram", "edram", "register_file"::
+
+        fn(spec: BufferSpec, node: CmosNode, *, calibration=None, toggle=0.5)
+
+    area/leakage: the whole buffer (all banks).
+      "read"       ONE access reading ``spec.width_bits`` bits.
+      "write"      ONE access writing ``spec.width_bits`` bits.
+    info: bank_rows, bank_cols, energy_per_bit_read_pj,
+          energy_per_bit_write_pj, refresh_uw (edram).
+
+group "interconnect" -- kinds "htree", "bus", "mesh"::
+
+        fn(spec: InterconnectSpec, node: CmosNode, *, endpoints: int, span_um: float,
+           calibration=None, toggle=0.5)
+
+    ``endpoints``: children connected (PEs, tiles); ``span_um``: side of the
+    square region they tile (e.g. sqrt of the tile area for a tile-level
+    H-tree). area/leakage: wires' repeaters and (mesh) routers.
+      "transfer"   ONE ``spec.width_bits``-wide transfer from the root (or
+                   one edge for a mesh) to an average endpoint, all wire
+                   segments, repeaters and routers on the way.
+      "hop"        (mesh only) ONE router + one link traversal.
+    info: avg_distance_um, avg_hops (mesh), energy_per_bit_mm_pj,
+          wire_length_um (total).
+"""
+
+from ppa_sim.components.registry import get, groups, kinds, register
 from ppa_sim.cost import ActionCost, ComponentCost
 
-__all__ = ["ActionCost", "ComponentCost", "get", "kinds", "register"]
+__all__ = ["ActionCost", "ComponentCost", "get", "groups", "kinds", "register"]

@@ -26,6 +26,9 @@ ModelFn = Callable[..., Any]
 _MODELS: dict[tuple[str, str], ModelFn] = {}
 _LOADED = {"builtin": False, "plugins": False}
 
+#: Entry-point group other packages use to add component models.
+ENTRY_POINT_GROUP = "ppa_sim.components"
+
 #: Built-in model modules, imported on first lookup.
 BUILTIN_MODULES = (
     "ppa_sim.components.array",
@@ -52,6 +55,33 @@ def register(group: str, kind: str) -> Callable[[ModelFn], ModelFn]:
     return deco
 
 
+def unregister(group: str, kind: str) -> None:
+    """Remove a registered model (plug-in tests, interactive reloading)."""
+    _MODELS.pop((group, kind), None)
+
+
+def load_plugins(*, force: bool = False) -> list[str]:
+    """Import every module named by a ``ppa_sim.components`` entry point.
+
+    Done once on the first lookup; ``force=True`` scans again (e.g. after
+    installing a plug-in in a running session). Returns the entry-point names
+    loaded. A plug-in that fails to import raises ConfigError naming it.
+    """
+    if _LOADED["plugins"] and not force:
+        return []
+    _LOADED["plugins"] = True
+    loaded = []
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            ep.load()
+        except Exception as e:  # any import failure is reported with the plug-in name
+            raise ConfigError([Problem(None, f"entry point {ep.name!r}",
+                                       f"component plug-in {ep.value!r} failed to load: {e}")]
+                              ) from e
+        loaded.append(ep.name)
+    return loaded
+
+
 def _ensure_loaded() -> None:
     if not _LOADED["builtin"]:
         _LOADED["builtin"] = True
@@ -62,9 +92,7 @@ def _ensure_loaded() -> None:
                 if e.name != mod:
                     raise
     if not _LOADED["plugins"]:
-        _LOADED["plugins"] = True
-        for ep in entry_points(group="ppa_sim.components"):
-            ep.load()
+        load_plugins()
 
 
 def kinds(group: str) -> list[str]:

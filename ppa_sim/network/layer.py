@@ -56,6 +56,8 @@ class Layer:
     """Per-layer weight precision override (None = the architecture's)."""
     act_bits: int | None = None
     """Per-layer activation precision override (None = the architecture's)."""
+    folded_into: str = ""
+    """For ``batchnorm``: the conv/linear it folds into for cost ('' = not foldable)."""
 
     # ------------------------------------------------------------------ derived
     @property

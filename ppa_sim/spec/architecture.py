@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, Strict, model_validator
 
 from ppa_sim.spec.base import Spec
 
@@ -27,7 +27,7 @@ def _is_pow2(n: int) -> bool:
 class TechnologyRef(Spec):
     """Which CMOS node and memory device a design is built in."""
 
-    node: str | int
+    node: str | Annotated[int, Strict()]
     """Node name (``22nm``), a bare number of nm (``22``), or a path to a node YAML."""
     device: str
     """Device name (``rram``) or a path to a device YAML."""
@@ -88,6 +88,32 @@ class CellSpec(Spec):
     """Bits stored per cell (bit slice width); needs 2**bits <= device levels."""
     access_width_f: Annotated[float, Field(gt=0, le=100)] = 4.0
     """Access transistor width in F for 1T1R cells (sets the 1T1R cell area)."""
+    levels: Annotated[int, Field(ge=2, le=256)] | None = None
+    """Conductance levels used per cell; None = ``2**bits``. A level count that is not a
+    power of two (e.g. 6) is allowed for analog weights (``weights.bits: null``); when
+    ``bits`` is not given it becomes ``ceil(log2(levels))``. Must not exceed the device's
+    levels (checked when the design is loaded)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bits_from_levels(cls, data: object) -> object:
+        if isinstance(data, dict) and "bits" not in data:
+            lv = data.get("levels")
+            if isinstance(lv, int) and not isinstance(lv, bool) and 2 <= lv <= 256:
+                data = {**data, "bits": max(1, (lv - 1).bit_length())}
+        return data
+
+    @model_validator(mode="after")
+    def _checks(self) -> CellSpec:
+        if self.levels is not None and self.levels > 2 ** self.bits:
+            raise ValueError(f"levels ({self.levels}) needs bits >= "
+                             f"{(self.levels - 1).bit_length()} (2**bits >= levels)")
+        return self
+
+    @property
+    def n_levels(self) -> int:
+        """Conductance levels used per cell (``levels`` or ``2**bits``)."""
+        return self.levels if self.levels is not None else 2 ** self.bits
 
 
 class SubarraySpec(Spec):
@@ -178,6 +204,13 @@ class ChipSpec(Spec):
     )
     digital_macs_per_cycle: PosInt = 256
     """Throughput of the digital unit running ``matmul`` layers (MACs per cycle)."""
+    synchronous: bool = False
+    """True: one clock for the whole chip whose period is the slowest analog sensing
+    cycle (array read + one conversion), if longer than 1/clock_mhz; each column-mux step
+    takes one cycle, buffer and interconnect transfers take whole cycles, and a layer's
+    stage time is the sum of its read, buffer and interconnect cycles (DNN+NeuroSim
+    V1.4 ``synchronous = true``, main.cpp). False: the analog read step and the digital
+    transfers are timed separately and a stage's transfers overlap its reads."""
 
 
 class WeightSpec(Spec):
@@ -211,6 +244,9 @@ class MappingSpec(Spec):
     Layer-by-layer: latency is the sum of the layers."""
     tile_sharing: bool = False
     """Allow several layers to share one tile (ISAAC-style packing)."""
+    training_batch_size: PosInt = 200
+    """Images per weight update when estimating on-chip training (``--training``):
+    weights are reprogrammed once per batch (DNN+NeuroSim V2.1 train.py default 200)."""
 
 
 class ActivitySpec(Spec):
@@ -237,6 +273,16 @@ class CalibrationSpec(Spec):
     adc_energy_factor: PositiveFloat = 1.0
     adc_area_factor: PositiveFloat = 1.0
     wire_energy_factor: PositiveFloat = 1.0
+    digital_energy_factor: PositiveFloat = 1.0
+    """Multiplies the dynamic energy of the digital periphery the estimator builds from
+    standard cells (shift-adders, adder trees, accumulators, activation, pooling and MAC
+    units); applied in the roll-up."""
+    post_layout_energy_factor: PositiveFloat = 1.0
+    """Multiplies all dynamic energy (post-layout parasitics); NeuroSim's validated
+    ``zeta`` = 1.22 (DNN+NeuroSim V1.4 Param.cpp, calibration against silicon)."""
+    read_latency_factor: PositiveFloat = 1.0
+    """Multiplies the read-step time (sensing cycle); NeuroSim's validated ``beta`` = 1.4
+    (DNN+NeuroSim V1.4 Param.cpp, 'latency factor of sensing cycle')."""
 
 
 class Architecture(Spec):
@@ -261,6 +307,12 @@ class Architecture(Spec):
         w = self.weights
         if w.bits is not None and w.mapping == "differential" and w.bits < 2:
             raise ValueError("differential mapping needs weights.bits >= 2 (sign + magnitude)")
+        cell = self.subarray.cell
+        if w.bits is not None and cell.n_levels != 2 ** cell.bits:
+            raise ValueError(
+                f"subarray.cell.levels ({cell.n_levels}) is not 2**cell.bits "
+                f"({2 ** cell.bits}): bit-sliced weights need 2**bits levels per cell; "
+                "set weights.bits: null to quantise analog weights to the cell levels")
         for name in self.mapping.duplication_per_layer:
             if not _DUP_KEY.match(name):
                 raise ValueError(f"mapping.duplication_per_layer: bad layer name {name!r}")
@@ -268,7 +320,8 @@ class Architecture(Spec):
 
     @property
     def cell_levels(self) -> int:
-        return 2 ** self.subarray.cell.bits
+        """Conductance levels used per cell (``subarray.cell.levels`` or ``2**cell.bits``)."""
+        return self.subarray.cell.n_levels
 
     @property
     def magnitude_bits(self) -> int | None:
@@ -296,7 +349,7 @@ class Design(Spec):
     """An architecture resolved against its technology: what models consume."""
 
     arch: Architecture
-    tech: "TechnologyT"
+    tech: TechnologyT
 
     @property
     def node(self):  # noqa: ANN201 - convenience

@@ -18,4 +18,5 @@ class Spec(BaseModel):
         validate_default=True,
         use_attribute_docstrings=True,
         populate_by_name=True,
+        allow_inf_nan=False,  # .inf / .nan in a config is a typo, never a physical value
     )

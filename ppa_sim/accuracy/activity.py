@@ -1,0 +1,50 @@
+"""Measured activity for the estimator (``ppa-sim estimate --activity FILE``).
+
+Schema ``ppa_sim.activity/1``::
+
+    {"schema": "ppa_sim.activity/1",
+     "layers": {"<module qualified name>": {
+         "input_bit_density": f,          # fraction of input bits that are 1
+         "mean_conductance_fraction": f,  # mean stored G between G_off (0) and G_on (1)
+         "adc_code_histogram": [counts],  # one count per ADC code, all conversions
+         "adc_bits": n}}}
+
+Layer names are the module qualified names, the names the torch importer gives
+the Network layers, so the estimator matches them one to one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from torch import nn
+
+from ppa_sim.accuracy.convert import crossbar_layers
+
+SCHEMA = "ppa_sim.activity/1"
+
+
+def start_recording(model: nn.Module) -> None:
+    """Reset and enable activity recording on every crossbar layer."""
+    for _, m in crossbar_layers(model):
+        m.reset_activity()
+        m.recording = True
+
+
+def stop_recording(model: nn.Module) -> dict[str, Any]:
+    """Disable recording; the activity document of what was recorded."""
+    layers = {}
+    for name, m in crossbar_layers(model):
+        m.recording = False
+        layers[name] = m.activity_record()
+    return {"schema": SCHEMA, "layers": layers}
+
+
+def write_activity(activity: Mapping[str, Any], path: str | Path) -> Path:
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(json.dumps(activity, indent=1) + "\n", encoding="utf-8")
+    return p

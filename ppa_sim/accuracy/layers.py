@@ -1,0 +1,558 @@
+"""Crossbar layers: nn.Conv2d / nn.Linear computed as the hardware computes them.
+
+How one layer runs (all numbers from the Design; see :mod:`ppa_sim.accuracy`):
+
+1. **Cut** (:func:`ppa_sim.mapping.partition.partition`, the cost path's own
+   function): the unrolled weight matrix of each group is cut into row tiles of
+   ``subarray.rows`` rows (kernel-wise: one block of rows per kernel position)
+   and every row tile into *read groups* of ``rows_per_read`` rows (partial-
+   parallel read); each read group of each column is one ADC conversion.
+   Small groups (depthwise) are packed block-diagonally, ``groups_per_subarray``
+   per subarray, their off-diagonal cells holding weight zero.
+2. **Weights -> levels -> conductances**: per-layer scale ``w_max = max|W|``;
+   signed integer weights, bit-sliced over cells of ``cell.bits`` bits
+   (differential G+/G- columns, or offset with one reference column per column
+   tile); analog weights (``weights.bits: null``) go straight to the cell's
+   levels. Levels become conductances of one simulated chip
+   (:mod:`ppa_sim.accuracy.devices`), optionally through the IR-drop matrix
+   (:mod:`ppa_sim.accuracy.ir_drop`).
+3. **Inputs**: quantised to ``dac.bits`` (sign + magnitude when the input can
+   be negative: x+ and x- run as two passes), cut into ``dac.cycles`` planes
+   of ``dac_bits`` bits (1 = bit-serial); a plane drives the word lines with
+   voltages in [0, V_read].
+4. **Read**: every (plane, read group, physical column) partial current goes
+   through the ADC: full scale = ``rows_per_read x V_read x G_on`` (the
+   physical span, times ``adc_range_fraction``), ``2**bits`` codes, rounding
+   and clipping. Codes are summed over read groups and row tiles (digital
+   accumulation), then combined over slices, polarities/reference and planes
+   by shift-add, and scaled back to weight x input units.
+
+Speed: planes are stacked into the batch; every read group of a position is
+one batched matmul (``torch.bmm`` over read groups) with the ADC's 1/LSB folded
+into the conductances, so the ADC is an in-place round (+ clamp only when a
+current can leave the range); chunks bound the memory of the partial sums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ppa_sim.accuracy import devices
+from ppa_sim.accuracy.ir_drop import (
+    exact_g_eff_batched,
+    first_order_g_eff,
+    segment_resistance_norm,
+)
+from ppa_sim.accuracy.options import SimOptions
+from ppa_sim.errors import MappingError
+from ppa_sim.mapping.partition import Partition, partition
+from ppa_sim.network.layer import Layer
+from ppa_sim.spec import Design
+
+
+def layer_of(name: str, module: nn.Module) -> Layer:
+    """The :class:`~ppa_sim.network.Layer` describing a torch conv/linear module."""
+    if isinstance(module, nn.Conv2d):
+        return Layer(name=name, kind="conv2d", in_shape=(module.in_channels, 1, 1),
+                     out_shape=(module.out_channels, 1, 1), in_channels=module.in_channels,
+                     out_channels=module.out_channels, kernel=tuple(module.kernel_size),
+                     stride=tuple(module.stride), padding=tuple(module.padding),
+                     dilation=tuple(module.dilation), groups=module.groups,
+                     bias=module.bias is not None)
+    if isinstance(module, nn.Linear):
+        return Layer(name=name, kind="linear", in_shape=(module.in_features,),
+                     out_shape=(module.out_features,), in_channels=module.in_features,
+                     out_channels=module.out_features, bias=module.bias is not None)
+    raise TypeError(f"{name}: only nn.Conv2d and nn.Linear map to crossbars, got "
+                    f"{type(module).__name__}")
+
+
+@dataclass(frozen=True)
+class WeightCode:
+    """How signed weights become cell levels (derived from the design)."""
+
+    mapping: str
+    """``differential`` or ``offset``."""
+    slices: int
+    cell_bits: int
+    levels: int
+    """Levels per cell (2**cell_bits when sliced; the cell's/device's levels when analog)."""
+    q_max: float
+    """Largest stored magnitude (differential) or unsigned code (offset)."""
+    zero: float
+    """Offset mapping: the code of weight zero; 0 for differential."""
+    step_per_wmax: float
+    """Weight step as a fraction of w_max (w_step = w_max * step_per_wmax)."""
+    quantized: bool
+
+    @property
+    def columns(self) -> int:
+        return self.slices * (2 if self.mapping == "differential" else 1)
+
+    @property
+    def radix(self) -> int:
+        return 2 ** self.cell_bits
+
+
+def weight_code(design: Design, part: Partition, options: SimOptions) -> WeightCode:
+    arch = design.arch
+    mapping = arch.weights.mapping
+    bits = part.weight_bits
+    cell_levels = getattr(arch.subarray.cell, "levels", None)
+    if bits is None or not options.weight_quant:
+        if bits is None:
+            levels = int(cell_levels or design.tech.device.levels)
+        else:  # continuous (ideal) weights: one cell (pair) per weight
+            levels = 2
+        if mapping == "differential":
+            return WeightCode(mapping, 1, 0, levels, levels - 1, 0.0, 1.0 / (levels - 1),
+                              options.weight_quant)
+        half = (levels - 1) / 2
+        return WeightCode(mapping, 1, 0, levels, levels - 1, half, 1.0 / half,
+                          options.weight_quant)
+    cb = part.cell_bits
+    if mapping == "differential":
+        q = 2 ** (bits - 1) - 1
+        return WeightCode(mapping, part.slices, cb, 2 ** cb, q, 0.0, 1.0 / q, True)
+    half = max(2 ** (bits - 1) - 1, 1)
+    return WeightCode(mapping, part.slices, cb, 2 ** cb, 2 ** bits - 1, 2 ** (bits - 1),
+                      1.0 / half, True)
+
+
+def weight_levels(w: torch.Tensor, code: WeightCode, w_max: float,
+                  column: int | None = None) -> torch.Tensor:
+    """Cell levels of weights ``w``: shape (..., columns), or (...) for one ``column``.
+
+    Column k = q * slices + s: polarity q (0 = G+, 1 = G-; offset mapping has one
+    polarity) and slice s (least significant first).
+    """
+    cols = range(code.columns) if column is None else (column,)
+    step = (w_max if w_max > 0 else 1.0) * code.step_per_wmax
+    out = []
+    for k in cols:
+        q, s = divmod(k, code.slices)
+        x = w / step
+        if code.mapping == "differential":
+            mag = x.abs()
+            mag = mag.round_() if code.quantized else mag
+            mag = mag.clamp_(0, code.q_max)
+            v = torch.where((w > 0) if q == 0 else (w < 0), mag, torch.zeros_like(mag))
+        else:
+            v = x + code.zero
+            v = v.round_() if code.quantized else v
+            v = v.clamp_(0, code.q_max)
+        if code.slices > 1:
+            v = torch.div(v, code.radix ** s, rounding_mode="floor").remainder_(code.radix)
+        out.append(v)
+    return out[0] if column is not None else torch.stack(out, dim=-1)
+
+
+class _Plan:
+    """Static index maps of one layer's tiles (no weights): which input feature and
+    which weight feed each row of each read group."""
+
+    def __init__(self, module: nn.Module, part: Partition, rows_per_read: int) -> None:
+        conv = isinstance(module, nn.Conv2d)
+        self.conv = conv
+        G = module.groups if conv else 1
+        cin = module.in_channels if conv else module.in_features
+        cout = module.out_channels if conv else module.out_features
+        kh, kw = module.kernel_size if conv else (1, 1)
+        kk = kh * kw
+        cin_g, cout_g = cin // G, cout // G
+        self.kernel_wise = part.policy == "kernel_wise"
+        self.positions = kk if self.kernel_wise else 1
+        gps = max(1, min(part.groups_per_subarray, G))
+        n_sg = -(-G // gps)
+        self.gps, self.n_sg, self.cout, self.cout_g, self.cout_sg = gps, n_sg, cout, cout_g, \
+            gps * cout_g
+        rows_group = cin_g if self.kernel_wise else cin_g * kk  # rows of a block per group
+
+        # row tiles -> read groups, per (position, super-group)
+        reads: list[list[list[tuple[int, int, int]]]] = []  # [p][sg] -> list of reads
+        for p in range(self.positions):
+            per_sg = []
+            for sg in range(n_sg):
+                groups = [g for g in range(sg * gps, min(G, (sg + 1) * gps))]
+                if gps == 1:
+                    g = groups[0]
+                    tiles = [part.row_tile_index(t) for t in range(part.n_row_tiles)
+                             if part.row_tile_position[t] == p]
+                    tiles = [[(g, r) for r in t] for t in tiles]
+                else:  # packed: the whole block of every packed group in one tile
+                    tile = []
+                    for g in groups:
+                        tile += [(g, (c * kk + p) if self.kernel_wise else c)
+                                 for c in range(rows_group)]
+                    tiles = [tile]
+                rl = []
+                for t in tiles:
+                    for s in range(0, len(t), rows_per_read):
+                        rl.append(t[s:s + rows_per_read])
+                per_sg.append(rl)
+            reads.append(per_sg)
+        self.ngb = max(len(r) for per_sg in reads for r in per_sg)
+        self.rr = rows_per_read
+        shape = (self.positions, n_sg, self.ngb, rows_per_read)
+        lr = torch.full(shape, -1, dtype=torch.long)  # local row in W.reshape(cout, -1)
+        gr = torch.full(shape, -1, dtype=torch.long)  # group of the row
+        feat = torch.full(shape, -1, dtype=torch.long)  # input feature index
+        for p in range(self.positions):
+            for sg in range(n_sg):
+                for b, rd in enumerate(reads[p][sg]):
+                    for r, (g, row) in enumerate(rd):
+                        lr[p, sg, b, r] = row
+                        gr[p, sg, b, r] = g
+                        feat[p, sg, b, r] = g * cin_g + row // kk if self.kernel_wise \
+                            else g * rows_group + row
+        self.local_row, self.row_group, self.feature = lr, gr, feat
+        self.row_mask = feat >= 0
+        n_feat = cin if self.kernel_wise else cin * kk
+        self.n_feat = n_feat
+        # gather index into features padded with one zero feature at index n_feat
+        self.gather = torch.where(self.row_mask, feat, torch.full_like(feat, n_feat)).reshape(
+            self.positions, -1)
+        self.identity_gather = [bool(torch.equal(self.gather[p], torch.arange(n_feat)))
+                                for p in range(self.positions)]
+        # output channels of each super-group (-1 = padding group)
+        out = torch.full((n_sg, self.cout_sg), -1, dtype=torch.long)
+        for sg in range(n_sg):
+            for gl in range(gps):
+                g = sg * gps + gl
+                if g < G:
+                    out[sg, gl * cout_g:(gl + 1) * cout_g] = torch.arange(g * cout_g,
+                                                                          (g + 1) * cout_g)
+        self.out_channel = out
+        # column tiles (reference columns) within each group
+        wpt = part.weights_per_col_tile if part.weights_per_col_tile > 0 else cout_g
+        self.n_ct = -(-cout_g // wpt)
+        o_local = torch.arange(self.cout_sg) % cout_g
+        g_local = torch.arange(self.cout_sg) // cout_g
+        self.ref_of_weight = g_local * self.n_ct + o_local // wpt
+        self.n_ref = gps * self.n_ct if part.reference_columns else 0
+
+
+class CrossbarLayer(nn.Module):
+    """Base of :class:`CrossbarConv2d` and :class:`CrossbarLinear` (see module doc)."""
+
+    def __init__(self, module: nn.Module, name: str, design: Design,
+                 options: SimOptions) -> None:
+        super().__init__()
+        self.name = name
+        self.design = design
+        self.options = options
+        self.layer = layer_of(name, module)
+        self.part = partition(self.layer, design)
+        sa = design.arch.subarray
+        self.rows_per_read = min(sa.rows_per_read, sa.rows)
+        self.code = weight_code(design, self.part, options)
+        if self.code.columns != self.part.columns_per_weight and options.weight_quant:
+            raise MappingError(f"{name}: column count mismatch with the partition")
+        self.plan = _Plan(module, self.part, self.rows_per_read)
+        self.register_buffer("weight", module.weight.detach().clone())
+        self.register_buffer("bias", None if module.bias is None
+                             else module.bias.detach().clone())
+        self.register_buffer("input_max", torch.zeros(()))  # 0 = not calibrated
+        self.adc_bits = sa.adc.bits
+        self.dac = sa.dac
+        dev = design.tech.device
+        self.g_off = devices.nominal_g_off(dev)
+        self.read_sigma = dev.c2c_read_noise if options.read_noise else 0.0
+        self.max_code = 2 ** self.adc_bits - 1
+        full_scale = self.rows_per_read * options.adc_range_fraction
+        self.lsb = full_scale / self.max_code if options.adc else 1.0
+        self._noise_gen = torch.Generator()
+        self.recording = False
+        self.activity: dict[str, object] = {}
+        self.reset_activity()
+        self.program(seed=0)
+
+    # ------------------------------------------------------------------ programming
+    def program(self, seed: int) -> None:
+        """Program one simulated chip instance (variation, faults, drift frozen)."""
+        opts, code, plan, dev = self.options, self.code, self.plan, self.design.tech.device
+        gen = torch.Generator().manual_seed(int(seed))
+        self._noise_gen.manual_seed(int(seed) + 0x5EED)
+        w = self.weight.float()
+        wflat = w.reshape(plan.cout, -1)
+        self.w_max = float(w.abs().max()) if w.numel() else 0.0
+        lr = plan.local_row.clamp_min(0)  # (P, S, B, R)
+        oc = plan.out_channel  # (S, O)
+        ocl = oc.clamp_min(0)
+        vals = wflat[ocl[None, :, None, None, :], lr[..., None]]  # (P, S, B, R, O)
+        same_group = plan.row_group[..., None] == (oc // plan.cout_g)[None, :, None, None, :]
+        valid = same_group & plan.row_mask[..., None] & (oc >= 0)[None, :, None, None, :]
+        vals = torch.where(valid, vals, torch.zeros_like(vals))
+        cell_mask = plan.row_mask[..., None].expand_as(vals)
+        K = code.columns
+        P_, S, B, R, O = vals.shape
+        ncol = O * K + plan.n_ref
+        g = torch.empty((P_, S, B, R, ncol))
+        g0_sum = 0.0
+        gt_sum = 0.0
+        cond_sum = 0.0
+        cond_n = 0
+        for k in range(K):  # one column type at a time bounds the float64 temporaries
+            levels = weight_levels(vals, code, self.w_max, column=k)
+            cells = devices.program(levels, code.levels, dev, mask=cell_mask,
+                                    variation=opts.variation, faults=opts.faults,
+                                    drift_time_s=opts.drift_time_s, generator=gen)
+            g[..., k:O * K:K] = cells.g
+            g0_sum += float(cells.g_programmed.double().sum())
+            gt_sum += float(cells.g.double().sum())
+            m = cell_mask
+            cond_sum += float(((cells.g[m] - self.g_off) / (1 - self.g_off)).double().sum())
+            cond_n += int(m.sum())
+        if plan.n_ref:
+            ref_levels = torch.full((P_, S, B, R, plan.n_ref), float(code.levels - 1))
+            rmask = plan.row_mask[..., None].expand_as(ref_levels)
+            cells = devices.program(ref_levels, code.levels, dev, mask=rmask,
+                                    variation=opts.variation, faults=opts.faults,
+                                    drift_time_s=opts.drift_time_s, generator=gen)
+            g[..., O * K:] = cells.g
+            g0_sum += float(cells.g_programmed.double().sum())
+            gt_sum += float(cells.g.double().sum())
+        # drift compensation: one digital gain per layer (as-programmed / now, all cells)
+        self.drift_gain = (g0_sum / gt_sum) if (opts.drift_compensation and gt_sum > 0) else 1.0
+        self.mean_conductance_fraction = cond_sum / cond_n if cond_n else 0.0
+        if opts.ir_drop:
+            r = segment_resistance_norm(self.design)
+            fn = first_order_g_eff if opts.ir_drop_model == "first_order" else exact_g_eff_batched
+            g = fn(g, r, r)
+        w_tiles = (g / self.lsb).reshape(P_, S * B, R, ncol).contiguous()
+        self.register_buffer("tiles", w_tiles, persistent=False)
+        colsum = w_tiles.sum(dim=2).max() if w_tiles.numel() else torch.zeros(())
+        self.needs_clamp = bool(opts.adc and (self.read_sigma > 0 or
+                                              float(colsum) > self.max_code + 1e-3
+                                              or float(w_tiles.min()) < 0))
+        # digital combination coefficients (code units -> integer weight x input units)
+        delta = (1.0 - self.g_off) / (code.levels - 1)
+        coef = torch.zeros(K)
+        for k in range(K):
+            s = k % code.slices
+            sign = -1.0 if (code.mapping == "differential" and k >= code.slices) else 1.0
+            coef[k] = sign * (code.radix ** s if code.slices > 1 else 1) * self.lsb / delta
+        self.coef = coef
+        shifts = sum((code.radix ** s if code.slices > 1 else 1) for s in range(code.slices))
+        self.coef_ref = self.lsb * (-(self.g_off / delta) * shifts - code.zero)
+        self.w_step = self.w_max * code.step_per_wmax if self.w_max > 0 else 0.0
+
+    # ------------------------------------------------------------------ activity
+    def reset_activity(self) -> None:
+        self._bits_one = 0.0
+        self._bits_total = 0.0
+        self._hist = torch.zeros(2 ** self.adc_bits, dtype=torch.float64)
+
+    def activity_record(self) -> dict[str, object]:
+        """This layer's entry of the activity file (schema ppa_sim.activity/1)."""
+        dens = self._bits_one / self._bits_total if self._bits_total else 0.0
+        return {"input_bit_density": dens,
+                "mean_conductance_fraction": self.mean_conductance_fraction,
+                "adc_code_histogram": [int(v) for v in self._hist.tolist()],
+                "adc_bits": self.adc_bits}
+
+    # ------------------------------------------------------------------ inputs
+    def _planes(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Input planes stacked on a new leading dim, values in [0, 1], and the weight of
+        each plane (in input units)."""
+        opts, dac = self.options, self.dac
+        x_max = float(self.input_max)
+        if x_max <= 0 or opts.input_range == "dynamic":
+            x_max = float(x.detach().abs().max())
+        if x_max <= 0:
+            x_max = 1.0
+        signed = bool((x < 0).any())
+        parts = [(x.clamp_min(0), 1.0)]
+        if signed:
+            parts.append(((-x).clamp_min(0), -1.0))
+        planes: list[torch.Tensor] = []
+        coefs: list[float] = []
+        if not opts.dac:
+            for xp, sgn in parts:
+                planes.append(xp / x_max)
+                coefs.append(sgn * x_max)
+            return torch.stack(planes), torch.tensor(coefs)
+        mb = max(dac.bits - 1, 1) if signed else dac.bits
+        d = min(dac.dac_bits, mb)
+        step = x_max / (2 ** mb - 1)
+        cycles = -(-mb // d)
+        dmask = 2 ** d - 1
+        for xp, sgn in parts:
+            a = torch.round(xp / step).clamp_(0, 2 ** mb - 1).to(torch.int32)
+            if self.recording:
+                ones = sum(float(((a >> b) & 1).sum()) for b in range(mb))
+                self._bits_one += ones
+                self._bits_total += float(a.numel() * mb)
+            for c in range(cycles):
+                pl = ((a >> (c * d)) & dmask).float()
+                if dmask != 1:
+                    pl = pl / dmask
+                planes.append(pl)
+                coefs.append(sgn * (2 ** (c * d)) * dmask * step)
+        return torch.stack(planes), torch.tensor(coefs)
+
+    # ------------------------------------------------------------------ core
+    def _features(self, items: torch.Tensor, p: int) -> torch.Tensor:
+        """(n, n_feat, L) input features of kernel position ``p`` (or unfolded/linear)."""
+        raise NotImplementedError
+
+    def _compute(self, x: torch.Tensor) -> torch.Tensor:
+        """(batch, n_sg * cout_sg, L) outputs in weight x input units (pre bias)."""
+        plan, opts = self.plan, self.options
+        planes, pcoef = self._planes(x)
+        n_planes, batch = planes.shape[0], planes.shape[1]
+        items = planes.reshape(n_planes * batch, *planes.shape[2:])
+        n_items = items.shape[0]
+        S, Bg, R = plan.n_sg, plan.ngb, plan.rr
+        ncol = self.tiles.shape[-1]
+        O, K = plan.cout_sg, self.code.columns
+        L = self._positions_out(x)
+        chunk = opts.chunk_elements
+        items_per_chunk = max(1, (4 * chunk) // max(1, S * L * ncol))
+        y = torch.zeros(batch, S, L, O)
+        sample_of_item = torch.arange(n_items) % batch
+        coef_of_item = pcoef.repeat_interleave(batch)
+        hist = self._hist if self.recording else None
+        for i0 in range(0, n_items, items_per_chunk):
+            it = items[i0:i0 + items_per_chunk]
+            n = it.shape[0]
+            M = n * L
+            acc = torch.zeros(S, M, ncol)
+            m_sub = min(M, max(128, chunk // max(1, Bg * ncol)))
+            nbc = max(1, min(S * Bg, chunk // max(1, m_sub * ncol)))
+            for p in range(plan.positions):
+                feats = self._features(it, p)  # (n, F, L)
+                if not plan.identity_gather[p]:
+                    feats = torch.cat([feats, feats.new_zeros(n, 1, L)], dim=1)
+                    feats = feats.index_select(1, plan.gather[p])
+                # (n, S*Bg*R, L) -> (S*Bg, n*L, R)
+                xg = feats.reshape(n, S * Bg, R, L).permute(1, 0, 3, 2).reshape(S * Bg, M, R)
+                wp = self.tiles[p]
+                for m0 in range(0, M, m_sub):
+                    m1 = min(M, m0 + m_sub)
+                    for g0 in range(0, S * Bg, nbc):
+                        g1 = min(S * Bg, g0 + nbc)
+                        wt = wp[g0:g1]
+                        if self.read_sigma > 0:
+                            wt = devices.read_noise_(wt, self.read_sigma, self._noise_gen)
+                        out = torch.bmm(xg[g0:g1, m0:m1], wt)
+                        if opts.adc:
+                            out.round_()
+                            if self.needs_clamp:
+                                out.clamp_(0, self.max_code)
+                            if hist is not None:
+                                hist += torch.histc(out, bins=self.max_code + 1, min=-0.5,
+                                                    max=self.max_code + 0.5).double()
+                        sg0, sg1 = g0 // Bg, (g1 - 1) // Bg
+                        if sg0 == sg1:
+                            acc[sg0, m0:m1] += out.sum(0)
+                        else:
+                            idx = torch.arange(g0, g1) // Bg
+                            acc[:, m0:m1].index_add_(0, idx, out)
+            # shift-add over slices / polarity / reference, then planes
+            comb = acc[..., :O * K].reshape(S, M, O, K) @ self.coef  # (S, M, O)
+            if plan.n_ref:
+                ref = acc[..., O * K:].index_select(2, plan.ref_of_weight)  # (S, M, O)
+                comb = comb + self.coef_ref * ref
+            comb = comb.reshape(S, n, L, O) * coef_of_item[i0:i0 + n].view(1, n, 1, 1)
+            y.index_add_(0, sample_of_item[i0:i0 + n], comb.permute(1, 0, 2, 3))
+        y = y * (self.w_step * self.drift_gain)
+        # (batch, S, L, O) -> (batch, S*O, L), keep real output channels
+        y = y.permute(0, 1, 3, 2).reshape(batch, S * O, L)
+        valid = plan.out_channel.reshape(-1) >= 0
+        if not bool(valid.all()):
+            y = y[:, valid]
+        return y
+
+    def _positions_out(self, x: torch.Tensor) -> int:
+        raise NotImplementedError
+
+    def extra_repr(self) -> str:
+        p = self.part
+        return (f"name={self.name!r}, policy={p.policy}, row_tiles={p.n_row_tiles}, "
+                f"col_tiles={p.n_col_tiles}, groups={p.groups}, "
+                f"rows_per_read={self.rows_per_read}, columns_per_weight={self.code.columns}, "
+                f"adc_bits={self.adc_bits if self.options.adc else 'ideal'}")
+
+
+class CrossbarConv2d(CrossbarLayer):
+    """An ``nn.Conv2d`` computed on crossbars (grouped and depthwise included)."""
+
+    def __init__(self, module: nn.Conv2d, name: str, design: Design,
+                 options: SimOptions) -> None:
+        if module.padding_mode != "zeros":
+            raise MappingError(f"{name}: padding_mode {module.padding_mode!r} not supported "
+                               f"(only 'zeros')")
+        if isinstance(module.padding, str):
+            raise MappingError(f"{name}: string padding {module.padding!r} not supported; "
+                               f"give explicit numbers")
+        self.kernel_size = tuple(module.kernel_size)
+        self.stride = tuple(module.stride)
+        self.padding = tuple(module.padding)
+        self.dilation = tuple(module.dilation)
+        super().__init__(module, name, design, options)
+
+    def _out_hw(self, x: torch.Tensor) -> tuple[int, int]:
+        H, W = x.shape[-2:]
+        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = (self.kernel_size, self.stride,
+                                                  self.padding, self.dilation)
+        return ((H + 2 * ph - dh * (kh - 1) - 1) // sh + 1,
+                (W + 2 * pw - dw * (kw - 1) - 1) // sw + 1)
+
+    def _positions_out(self, x: torch.Tensor) -> int:
+        ho, wo = self._out_hw(x)
+        return ho * wo
+
+    def _features(self, items: torch.Tensor, p: int) -> torch.Tensor:
+        n = items.shape[0]
+        ho, wo = self._out_hw(items)
+        if not self.plan.kernel_wise:
+            return F.unfold(items, self.kernel_size, dilation=self.dilation,
+                            padding=self.padding, stride=self.stride)
+        kh, kw = self.kernel_size
+        i, j = divmod(p, kw)
+        (sh, sw), (ph, pw), (dh, dw) = self.stride, self.padding, self.dilation
+        xp = F.pad(items, (pw, pw, ph, ph)) if (ph or pw) else items
+        v = xp[:, :, i * dh: i * dh + (ho - 1) * sh + 1: sh,
+               j * dw: j * dw + (wo - 1) * sw + 1: sw]
+        return v.reshape(n, v.shape[1], ho * wo)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            ho, wo = self._out_hw(x)
+            y = self._compute(x).reshape(x.shape[0], -1, ho, wo)
+            if self.bias is not None:
+                y = y + self.bias.view(1, -1, 1, 1)
+        return y.to(x.dtype)
+
+
+class CrossbarLinear(CrossbarLayer):
+    """An ``nn.Linear`` computed on crossbars (any leading dimensions)."""
+
+    def _positions_out(self, x: torch.Tensor) -> int:
+        return 1
+
+    def _features(self, items: torch.Tensor, p: int) -> torch.Tensor:
+        return items.reshape(items.shape[0], -1, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            lead = x.shape[:-1]
+            flat = x.reshape(-1, x.shape[-1])
+            y = self._compute(flat).reshape(*lead, -1)
+            if self.bias is not None:
+                y = y + self.bias
+        return y.to(x.dtype)
+
+
+def crossbar_layer(module: nn.Module, name: str, design: Design,
+                   options: SimOptions) -> CrossbarLayer:
+    if isinstance(module, nn.Conv2d):
+        return CrossbarConv2d(module, name, design, options)
+    if isinstance(module, nn.Linear):
+        return CrossbarLinear(module, name, design, options)
+    raise TypeError(f"{name}: {type(module).__name__} has no crossbar form")

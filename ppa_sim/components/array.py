@@ -1,0 +1,268 @@
+"""Cell-array models: the rows x cols cell matrix of one subarray.
+
+One function per cell type (kinds "1t1r", "0t1r", "sram6t", "sram8t",
+"1fefet"), all sharing :func:`array_cost`. See the contract in
+``ppa_sim.components`` and the equations in ``docs/models.md``.
+
+Physics (per subarray):
+
+* cell area from the device's F² figure (1T1R: at least the access transistor's
+  footprint), square cells; array W x H = cols x rows cells;
+* word line (WL, one per row) and bit line (BL, one per column) on the local
+  metal level: R = r/µm x length, C = c/µm x length + transistor gate
+  (WL) / junction (BL) loads of every cell on the line;
+* read: active rows' WLs charged (C V²), all BLs charged to the read voltage,
+  cell current I = V_read G_mean for the read window;
+* latency: read window + distributed-RC (Elmore) settling of WL and BL
+  (BL through the parallel conductance of the active cells) to half an ADC
+  LSB.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ppa_sim.components._common import (
+    area_f2_um2,
+    bad,
+    calib,
+    cdrain_ff,
+    cgate_ff,
+    f_um,
+    leak_uw,
+    settle_factor,
+    wmin_um,
+)
+from ppa_sim.components.registry import register
+from ppa_sim.cost import ActionCost, ComponentCost
+from ppa_sim.spec.architecture import ActivitySpec, CalibrationSpec, SubarraySpec
+from ppa_sim.spec.technology import Technology
+from ppa_sim.units import (
+    F_PER_FF,
+    NS_PER_S,
+    PJ_PER_FJ,
+    PJ_PER_J,
+    UA_PER_A,
+    UM_PER_NM,
+    ns_from_ohm_ff,
+    pj_from_ff_v2,
+)
+
+DEFAULT_ACTIVITY = ActivitySpec()
+
+#: 1T1R footprint along the word line: access-transistor width plus 1 F of
+#: isolation on each side (minimum active-to-active spacing ~ F, the usual
+#: lambda rule); across it, 6 F hold the gate, the shared source contact and
+#: the drain contact with the via to the device (the NeuroSim 1T1R cell is
+#: 4-6 F tall, NeuroSim V1.4 Param.cpp heightInFeatureSize1T1R).
+T1R_ISOLATION_F = 2.0
+T1R_HEIGHT_F = 6.0
+
+#: 8T/6T SRAM cell area ratio: the decoupled read port adds ~30 % (Chang et al.,
+#: "An 8T-SRAM for variability tolerance and low-voltage operation in
+#: high-performance caches", IEEE JSSC 43(4), 2008).
+SRAM8T_AREA_RATIO = 1.3
+
+#: Width of each SRAM access transistor in units of the minimum width (6T
+#: cells use near-minimum pass gates; CACTI 6.5 technology.cc w_sram_cell_access
+#: ~ 1.31 F for 32-90 nm, i.e. ~minimum).
+SRAM_ACCESS_W = 1.0
+
+
+@dataclass(frozen=True)
+class LineParasitics:
+    """Geometry and parasitics of one subarray (shared with DAC/mux models)."""
+
+    cell_area_f2: float
+    cell_w_um: float
+    cell_h_um: float
+    width_um: float
+    height_um: float
+    r_row_ohm: float
+    r_col_ohm: float
+    c_wl_ff: float
+    c_bl_ff: float
+    wl_voltage_v: float
+    """Voltage a read swings a word line to (Vdd for gated cells, V_read for 0T1R)."""
+
+
+def cell_area_f2(sub: SubarraySpec, tech: Technology) -> float:
+    """Cell area in F² for the subarray's cell type."""
+    ctype = sub.cell.type
+    dev = tech.device
+    if ctype == "1t1r":
+        footprint = (sub.cell.access_width_f + T1R_ISOLATION_F) * T1R_HEIGHT_F
+        return max(dev.cell_area_f2, footprint)
+    if ctype == "0t1r":
+        if dev.cell_area_0t1r_f2 is None:
+            raise bad("subarray.cell.type", f"device {dev.name!r} gives no selector-less (0T1R) "
+                      "cell area (cell_area_0t1r_f2)", value="0t1r", allowed="1t1r")
+        return dev.cell_area_0t1r_f2
+    if ctype == "sram6t":
+        return tech.node.sram_cell_area_f2
+    if ctype == "sram8t":
+        return tech.node.sram_cell_area_f2 * SRAM8T_AREA_RATIO
+    if ctype == "1fefet":
+        return dev.cell_area_f2
+    raise bad("subarray.cell.type", "unknown cell type", value=ctype)  # pragma: no cover
+
+
+def _gate_width_um(sub: SubarraySpec, tech: Technology, cell_w_um: float) -> float:
+    """Width (µm) of the transistor gate each cell hangs on its word line."""
+    node = tech.node
+    ctype = sub.cell.type
+    if ctype == "1t1r":
+        return sub.cell.access_width_f * f_um(node)
+    if ctype == "sram6t":
+        return 2 * SRAM_ACCESS_W * wmin_um(node)  # two pass gates on the WL
+    if ctype == "sram8t":
+        return SRAM_ACCESS_W * wmin_um(node)  # one read-port transistor on the RWL
+    if ctype == "1fefet":
+        return max(wmin_um(node), 0.5 * cell_w_um)  # FeFET gate spans ~half the cell
+    return 0.0  # 0T1R: no transistor
+
+
+def parasitics(sub: SubarraySpec, tech: Technology) -> LineParasitics:
+    """Geometry, WL/BL resistance and capacitance of one subarray."""
+    node = tech.node
+    a_f2 = cell_area_f2(sub, tech)
+    side = math.sqrt(area_f2_um2(node, a_f2))
+    # square cells, but never narrower than one local-wire pitch per line
+    pitch_um = node.wires.local.pitch_nm * UM_PER_NM
+    cw = ch = max(side, pitch_um)
+    width = sub.cols * cw
+    height = sub.rows * ch
+    wire = node.wires.local
+    wg = _gate_width_um(sub, tech, cw)
+    c_wl = wire.c_ff_per_um * width + sub.cols * cgate_ff(node, wg)
+    c_bl = wire.c_ff_per_um * height + sub.rows * cdrain_ff(node, wg)
+    wl_v = tech.device.read_voltage_v if sub.cell.type == "0t1r" else node.vdd_v
+    if sub.cell.type == "1fefet":
+        wl_v = max(tech.device.read_voltage_v, node.vth_v)  # gate read bias
+    return LineParasitics(cell_area_f2=a_f2, cell_w_um=cw, cell_h_um=ch, width_um=width,
+                          height_um=height, r_row_ohm=wire.r_ohm_per_um * width,
+                          r_col_ohm=wire.r_ohm_per_um * height, c_wl_ff=c_wl, c_bl_ff=c_bl,
+                          wl_voltage_v=wl_v)
+
+
+def read_window(sub: SubarraySpec, tech: Technology) -> tuple[float, float]:
+    """(window_ns, energy weight): the read window of one cycle and the factor
+    that multiplies (input density x pulse) for the cell energy.
+
+    Bit-serial and voltage-DAC inputs use one read pulse; a multi-bit
+    ``wl_driver`` is pulse-width modulated: 2^b - 1 unit pulses per window,
+    a row with normalised level x conducts for x of the window.
+    """
+    pulse = tech.device.read_pulse_ns
+    d = sub.dac
+    if d.dac_bits > 1 and d.kind == "wl_driver":
+        steps = 2 ** d.dac_bits - 1
+        return pulse * steps, float(steps)
+    return pulse, 1.0
+
+
+def array_cost(sub: SubarraySpec, tech: Technology, *, activity: ActivitySpec | None = None,
+               calibration: CalibrationSpec | None = None) -> ComponentCost:
+    """Area, leakage, read and write costs of one subarray's cell matrix."""
+    act = DEFAULT_ACTIVITY if activity is None else activity
+    cal = calib(calibration)
+    node, dev = tech.node, tech.device
+    p = parasitics(sub, tech)
+
+    # ---- area / leakage
+    area = sub.rows * sub.cols * p.cell_w_um * p.cell_h_um * cal.array_area_factor
+    leak = 0.0
+    if not dev.nonvolatile or sub.cell.type.startswith("sram"):
+        # two off transistors leak per cell (one inverter of the latch + one pass gate)
+        leak = sub.rows * sub.cols * leak_uw(node, 2 * wmin_um(node))
+
+    # ---- read: one cycle
+    n_rows = sub.rows_per_read
+    dens = act.input_bit_density
+    g_mean = dev.g_off_s + act.mean_conductance_fraction * (dev.g_on_s - dev.g_off_s)
+    v_rd = dev.read_voltage_v
+    window_ns, weight = read_window(sub, tech)
+    active = n_rows * dens
+    e_wl = active * pj_from_ff_v2(p.c_wl_ff, p.wl_voltage_v)
+    e_bl = sub.cols * pj_from_ff_v2(p.c_bl_ff, v_rd)
+    # I V t: S * V² * ns -> J * 1e-9 -> pJ
+    e_cell = (active * sub.cols * g_mean * v_rd * v_rd * dev.read_pulse_ns * weight
+              / NS_PER_S * PJ_PER_J)
+    if sub.cell.type.startswith("sram"):
+        # SRAM cells have no supply path of their own during a read: the conducting
+        # cells discharge the precharged bit line (voltage-mode sensing) by
+        # dV = min(V, I t / C_BL), and the precharge puts back C_BL V dV. The read
+        # energy is thus bounded by the bit-line charge (DNN+NeuroSim V1.4 SubArray.cpp
+        # charges SRAM reads as C x V^2 only) yet still depends on the data.
+        dv = min(v_rd, active * g_mean * v_rd * (window_ns / NS_PER_S)
+                 / (p.c_bl_ff * F_PER_FF))
+        e_bl = sub.cols * p.c_bl_ff * v_rd * dv * PJ_PER_FJ
+        e_cell = 0.0
+    e_wl *= cal.wire_energy_factor
+    e_bl *= cal.wire_energy_factor
+    e_read = e_wl + e_bl + e_cell
+    # settling: WL distributed RC, BL through the active cells in parallel
+    bits = sub.adc.bits
+    tau_wl = ns_from_ohm_ff(0.5 * p.r_row_ohm, p.c_wl_ff)
+    g_col = max(active, 1.0) * g_mean
+    tau_bl = ns_from_ohm_ff(0.5 * p.r_col_ohm + 1.0 / g_col, p.c_bl_ff)
+    settle = settle_factor(bits) * (tau_wl + tau_bl)
+    t_read = window_ns + settle
+    i_col_ua = active * g_mean * v_rd * UA_PER_A
+
+    # ---- write: per pulse, device energy + WL/BL charged to the write voltage
+    v_w = dev.write_voltage_v
+    pulses = dev.write_pulses_per_level
+    e_lines_cell = pj_from_ff_v2(p.c_wl_ff + p.c_bl_ff, v_w)
+    # 0T1R V/2 scheme: the other cells of the row and column see V_w/2 (half-select)
+    e_half = 0.0
+    if sub.cell.type == "0t1r":
+        e_half = ((sub.rows + sub.cols - 2) * g_mean * (0.5 * v_w) ** 2 * dev.write_pulse_ns
+                  / NS_PER_S * PJ_PER_J)
+    e_cell_w = pulses * (dev.write_energy_pj + e_lines_cell + e_half)
+    t_cell_w = pulses * dev.write_pulse_ns
+    e_row_half = 0.0
+    if sub.cell.type == "0t1r":
+        e_row_half = ((sub.rows - 1) * sub.cols * g_mean * (0.5 * v_w) ** 2 * dev.write_pulse_ns
+                      / NS_PER_S * PJ_PER_J)
+    e_row_w = pulses * (sub.cols * dev.write_energy_pj
+                        + pj_from_ff_v2(p.c_wl_ff + sub.cols * p.c_bl_ff, v_w) + e_row_half)
+
+    return ComponentCost(
+        area_um2=area,
+        leakage_uw=leak,
+        actions={
+            "read": ActionCost(e_read, t_read),
+            "write_cell": ActionCost(e_cell_w, t_cell_w),
+            "write_row": ActionCost(e_row_w, t_cell_w),
+        },
+        info={
+            "width_um": p.width_um, "height_um": p.height_um,
+            "cell_area_um2": p.cell_w_um * p.cell_h_um, "cell_area_f2": p.cell_area_f2,
+            "r_wire_row_ohm": p.r_row_ohm, "r_wire_col_ohm": p.r_col_ohm,
+            "c_wl_ff": p.c_wl_ff, "c_bl_ff": p.c_bl_ff,
+            "g_mean_us": g_mean * UA_PER_A, "i_col_mean_ua": i_col_ua,
+            "read_pulse_ns": window_ns, "settle_ns": settle,
+            "read_energy_wl_pj": e_wl, "read_energy_bl_pj": e_bl, "read_energy_cell_pj": e_cell,
+        },
+    )
+
+
+def _kind(ctype: str):
+    def fn(sub: SubarraySpec, tech: Technology, *, activity: ActivitySpec | None = None,
+           calibration: CalibrationSpec | None = None) -> ComponentCost:
+        if sub.cell.type != ctype:
+            sub = sub.model_copy(update={"cell": sub.cell.model_copy(update={"type": ctype})})
+        return array_cost(sub, tech, activity=activity, calibration=calibration)
+
+    fn.__name__ = f"array_{ctype}"
+    fn.__doc__ = f"Cell matrix of a subarray of {ctype} cells (see :func:`array_cost`)."
+    return register("array", ctype)(fn)
+
+
+array_1t1r = _kind("1t1r")
+array_0t1r = _kind("0t1r")
+array_sram6t = _kind("sram6t")
+array_sram8t = _kind("sram8t")
+array_1fefet = _kind("1fefet")

@@ -1,0 +1,175 @@
+"""Input-side drivers: bit-serial word-line drivers, multi-bit DACs, level shifters.
+
+Signature (contract in ``ppa_sim.components``)::
+
+    fn(dac: DacSpec, sub: SubarraySpec, tech: Technology, *, calibration=None)
+
+Area and leakage cover ALL instances of one subarray. The word-line wire and
+cell loads are charged in the array model's ``read``; ``drive_row`` here is the
+driver's own energy (input latch, buffer chain internal nodes, DAC bias).
+"""
+
+from __future__ import annotations
+
+from ppa_sim.components._common import (
+    area_f2_um2,
+    buffer_chain_stages,
+    c_inv_in_ff,
+    c_inv_out_ff,
+    calib,
+    cdrain_ff,
+    cgate_ff,
+    f_um,
+    fo4_ns,
+    leak_uw,
+    wmin_um,
+)
+from ppa_sim.components.array import parasitics
+from ppa_sim.components.registry import register
+from ppa_sim.cost import ActionCost, ComponentCost
+from ppa_sim.spec.architecture import CalibrationSpec, DacSpec, SubarraySpec
+from ppa_sim.spec.technology import Technology
+from ppa_sim.units import (
+    A_PER_UA,
+    F_PER_FF,
+    NS_PER_S,
+    PJ_PER_FJ,
+    PJ_PER_J,
+    ns_from_ohm_ff,
+    pj_from_ff_v2,
+)
+
+
+def _chain(c_load_ff: float, node) -> tuple[int, float, float, float]:
+    """(stages, internal switched cap fF, area µm², delay ns) of an FO4-tapered
+    driver chain from a minimum inverter to ``c_load_ff`` (load itself excluded)."""
+    c_in = c_inv_in_ff(node)
+    stages, total = buffer_chain_stages(c_load_ff, c_in)
+    # internal: every stage's own output junction + every stage's input except the first
+    c_int = c_inv_out_ff(node) * total + c_in * (total - 1.0)
+    area = total * area_f2_um2(node, node.inv_area_f2)
+    delay = stages * fo4_ns(node)
+    return stages, c_int, area, delay
+
+
+@register("dac", "wl_driver")
+def wl_driver(dac: DacSpec, sub: SubarraySpec, tech: Technology, *,
+              calibration: CalibrationSpec | None = None) -> ComponentCost:
+    """Word-line driver per row: input latch (DFF) + FO4-tapered buffer chain.
+
+    With ``dac.dac_bits`` = d > 1 the driver is pulse-width modulated (HERMES-style
+    PWM): a d-bit comparator against a shared step counter ends the pulse; the
+    window is 2^d - 1 unit pulses (counted in the array's read latency).
+    drive_row: E = d E_dff + C_int Vdd² (+ d-bit compare) ; t = stages x FO4.
+    """
+    cal = calib(calibration)
+    node = tech.node
+    p = parasitics(sub, tech)
+    stages, c_int, a_chain, t_chain = _chain(p.c_wl_ff, node)
+    d = dac.dac_bits
+    e_dff = node.dff_energy_fj * PJ_PER_FJ
+    e = d * e_dff + pj_from_ff_v2(c_int, node.vdd_v)
+    a_row = a_chain + d * area_f2_um2(node, node.dff_area_f2)
+    steps = 1
+    if d > 1:
+        steps = 2 ** d - 1
+        # d-bit equality compare (d XNOR ~ 2 NAND2 each + AND tree) evaluated per step
+        e += steps * d * 2 * pj_from_ff_v2(c_inv_in_ff(node) + c_inv_out_ff(node),
+                                           node.vdd_v) * 0.5
+        a_row += 3 * d * area_f2_um2(node, node.nand2_area_f2)
+    a = sub.rows * a_row * cal.periphery_area_factor
+    leak = sub.rows * leak_uw(node, wmin_um(node) * (1 + 2 * stages))
+    return ComponentCost(area_um2=a, leakage_uw=leak,
+                         actions={"drive_row": ActionCost(e, t_chain)},
+                         info={"instances": sub.rows, "pulse_steps": steps, "stages": stages,
+                               "c_load_ff": p.c_wl_ff})
+
+
+#: Multi-bit voltage DAC per row: a 2^d-tap resistor string shared by the
+#: subarray, a 2^d:1 transmission-gate selector and a unity-gain buffer per row.
+#: Buffer bias: enough to slew the word line through the read voltage within a
+#: tenth of the read pulse (I = C V / (0.1 t_pulse)), at least 1 µA (typical
+#: minimum for a stable op-amp in a mixed-signal macro; assumption).
+DAC_MIN_BIAS_UA = 1.0
+DAC_SLEW_FRACTION = 0.1
+#: Resistor-string reference current (shared by all rows of a subarray): 20 µA,
+#: so the string's thermal noise and settling stay far below one LSB
+#: (assumption, cf. NeuroSim's shared reference branches).
+DAC_STRING_UA = 20.0
+#: Op-amp transistors per row buffer (two-stage Miller op-amp ~ 10 devices,
+#: sized 4x minimum: 40 minimum-transistor equivalents).
+DAC_OPAMP_TRANSISTORS = 40.0
+
+
+@register("dac", "dac")
+def voltage_dac(dac: DacSpec, sub: SubarraySpec, tech: Technology, *,
+                calibration: CalibrationSpec | None = None) -> ComponentCost:
+    """Multi-bit voltage DAC per row (resistor string + selector + buffer).
+
+    drive_row: E = d E_dff + E_select + I_b Vdd t_pulse + I_str Vdd t_pulse / rows;
+    I_b = max(1 µA, C_WL V_read / (0.1 t_pulse)); t = settle (0.1 t_pulse) + FO4 x log2 d.
+    """
+    cal = calib(calibration)
+    node, dev = tech.node, tech.device
+    p = parasitics(sub, tech)
+    d = dac.dac_bits
+    levels = 2 ** d
+    t_pulse = dev.read_pulse_ns
+    t_slew = DAC_SLEW_FRACTION * t_pulse
+    i_b = max(DAC_MIN_BIAS_UA * A_PER_UA,
+              p.c_wl_ff * F_PER_FF * dev.read_voltage_v / (t_slew / NS_PER_S))
+    e_bias = i_b * node.vdd_v * t_pulse / NS_PER_S * PJ_PER_J
+    e_string = DAC_STRING_UA * A_PER_UA * node.vdd_v * t_pulse / NS_PER_S * PJ_PER_J / sub.rows
+    e_dff = node.dff_energy_fj * PJ_PER_FJ
+    # selector: one TG gate pair switches on, one off; the d-to-2^d decode toggles ~d gates
+    c_tg = cgate_ff(node, 2 * wmin_um(node)) + cdrain_ff(node, 2 * wmin_um(node)) * levels
+    e_sel = pj_from_ff_v2(2 * c_tg, node.vdd_v) + d * pj_from_ff_v2(
+        c_inv_in_ff(node) + c_inv_out_ff(node), node.vdd_v)
+    e = d * e_dff + e_sel + e_bias + e_string
+    a_t = area_f2_um2(node, node.inv_area_f2) / 2.0
+    a_row = (d * area_f2_um2(node, node.dff_area_f2) + levels * 2 * a_t
+             + levels * area_f2_um2(node, node.nand2_area_f2) + DAC_OPAMP_TRANSISTORS * a_t)
+    # resistor string: 2^d poly resistors of ~ 10 F x 2 F (assumption)
+    a_string = levels * 20.0 * f_um(node) ** 2
+    a = (sub.rows * a_row + a_string) * cal.periphery_area_factor
+    leak = sub.rows * leak_uw(node, wmin_um(node) * DAC_OPAMP_TRANSISTORS / 4)
+    t = t_slew + max(1, d.bit_length()) * fo4_ns(node)
+    return ComponentCost(area_um2=a, leakage_uw=leak, actions={"drive_row": ActionCost(e, t)},
+                         info={"instances": sub.rows, "pulse_steps": 1, "levels": levels,
+                               "bias_ua": i_b / A_PER_UA})
+
+
+#: Level shifter: cross-coupled pMOS pair + two nMOS pull-downs + output driver
+#: in thick-oxide devices (width 4 F, area 3x a core transistor for the
+#: thick-oxide rules; NeuroSim's LevelShifter.cpp uses a similar 6-transistor
+#: cell sized several times minimum).
+LS_TRANSISTORS = 6
+LS_WIDTH_F = 4.0
+LS_THICK_OXIDE_AREA = 3.0
+
+
+@register("dac", "level_shifter")
+def level_shifter(dac: DacSpec, sub: SubarraySpec, tech: Technology, *,
+                  calibration: CalibrationSpec | None = None) -> ComponentCost:
+    """Level shifters to the device write voltage, one per row and per column.
+
+    shift: one line charged to V_write for one pulse: (C_line + C_int) V_w²,
+    C_line = mean of WL and BL capacitance; t = 3 FO4 + line RC.
+    """
+    cal = calib(calibration)
+    node, dev = tech.node, tech.device
+    p = parasitics(sub, tech)
+    v_w = dev.write_voltage_v
+    w = LS_WIDTH_F * f_um(node)
+    c_int = LS_TRANSISTORS * (cgate_ff(node, w) + cdrain_ff(node, w))
+    c_line = 0.5 * (p.c_wl_ff + p.c_bl_ff)
+    e = pj_from_ff_v2(c_line + c_int, v_w)
+    r_drv = v_w / (node.ion_n_ua_per_um * w * A_PER_UA)
+    r_line = 0.5 * (p.r_row_ohm + p.r_col_ohm)
+    t = 3 * fo4_ns(node) + 0.69 * ns_from_ohm_ff(r_drv + 0.5 * r_line, c_line)
+    n = sub.rows + sub.cols
+    a_t = area_f2_um2(node, node.inv_area_f2) / 2.0 * LS_WIDTH_F
+    a = n * LS_TRANSISTORS * a_t * LS_THICK_OXIDE_AREA * cal.periphery_area_factor
+    leak = n * leak_uw(node, w * 2)
+    return ComponentCost(area_um2=a, leakage_uw=leak, actions={"shift": ActionCost(e, t)},
+                         info={"instances": n, "write_voltage_v": v_w, "c_line_ff": c_line})

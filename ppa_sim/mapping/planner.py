@@ -1,0 +1,274 @@
+"""Mapping planner: network -> subarrays, PEs and tiles per layer, with duplication.
+
+Every weight layer (``conv2d``, ``linear``) is cut by
+:func:`ppa_sim.mapping.partition.partition`; the planner then
+
+1. chooses a weight-duplication factor per layer (``mapping.duplication``):
+   ``none``; ``fixed`` (``duplication_factor``, overridden per layer by
+   ``duplication_per_layer``); or ``auto``, which duplicates the layers whose
+   pipeline stage is longer than a target stage, as DNN+NeuroSim (its
+   "speed-up" of early layers, Peng et al. IEDM 2019) and ISAAC (Shafiee et
+   al., ISCA 2016, section on balancing the pipeline by replicating early
+   layers) do. With ``chip.tiles: auto`` the target stage is the one of the
+   weight layer whose single copy holds the most subarrays among the layers
+   with more than one output position (duplicating that layer would cost the
+   most area); with a fixed tile count the planner instead greedily duplicates
+   the current slowest stage while the copies still fit the chip.
+2. allocates whole PEs (``pe.subarrays`` subarrays each) and whole tiles
+   (``tile.pes`` PEs each) to every layer; with ``mapping.tile_sharing`` a
+   layer occupies a fraction of a tile and layers pack (ISAAC-style).
+3. sizes the chip (``chip.tiles: auto``) or checks that the network fits the
+   given tile count, raising :class:`~ppa_sim.errors.MappingError` naming the
+   layer, what it needs and what the chip has.
+
+A layer's *stage steps* (sequential array-read steps for one inference) is
+``ceil(out_positions / duplication) x dac cycles x ceil(rows used / rows read
+in parallel)``; all subarrays of a layer read in parallel, so stage times are
+proportional to these steps (same subarray design everywhere). ``matmul``
+layers run on the chip's digital unit and occupy no tiles.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ppa_sim.errors import MappingError
+from ppa_sim.mapping.partition import Partition, partition
+from ppa_sim.network.layer import WEIGHT_KINDS, Layer, Network
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ppa_sim.spec import Design
+
+#: Upper bound on automatic duplication (keeps tiny layers from exploding; ISAAC
+#: replicates its first layers by at most a few tens, Shafiee et al. 2016 Table 3).
+MAX_AUTO_DUPLICATION = 64
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
+
+
+def input_cycles(layer: Layer, design: Design) -> int:
+    """Read cycles per input vector: ceil(activation bits / DAC bits per cycle)."""
+    dac = design.arch.subarray.dac
+    bits = layer.act_bits if layer.act_bits is not None else dac.bits
+    return _ceil_div(bits, dac.dac_bits)
+
+
+def row_groups(part: Partition, design: Design) -> int:
+    """Partial-parallel read: sequential row groups per input cycle of one subarray."""
+    if part.is_digital:
+        return 0
+    return _ceil_div(part.max_rows_used, design.arch.subarray.rows_per_read)
+
+
+@dataclass(frozen=True)
+class LayerMap:
+    """Placement of one layer on the chip."""
+
+    layer: Layer
+    partition: Partition | None
+    """None for layers without a crossbar mapping (pool, add, activation ...)."""
+    duplication: int
+    subarrays: int
+    """Subarrays allocated (one copy x duplication)."""
+    pes: int
+    tiles: float
+    """Tiles allocated (integer unless tile sharing packs layers)."""
+    steps_per_copy: int
+    """Read steps for one output position: input cycles x row groups."""
+
+    @property
+    def name(self) -> str:
+        return self.layer.name
+
+    @property
+    def is_crossbar(self) -> bool:
+        return self.partition is not None and not self.partition.is_digital
+
+    @property
+    def positions(self) -> int:
+        return self.layer.out_positions
+
+    @property
+    def stage_steps(self) -> int:
+        """Sequential read steps of this layer for one inference."""
+        if not self.is_crossbar:
+            return 0
+        return _ceil_div(self.positions, self.duplication) * self.steps_per_copy
+
+    @property
+    def utilization(self) -> float:
+        """Weight cells / cells of the allocated subarrays."""
+        if not self.is_crossbar or not self.subarrays:
+            return 0.0
+        p = self.partition
+        assert p is not None
+        return p.weight_cells * self.duplication / (
+            self.subarrays * p.subarray_rows * p.subarray_cols)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The floorplan of one network on one design."""
+
+    layers: tuple[LayerMap, ...]
+    chip_tiles: int
+    """Tiles on the chip (given, or sized to fit)."""
+    tiles_used: float
+    subarrays_per_pe: int
+    pes_per_tile: int
+
+    def layer(self, name: str) -> LayerMap:
+        for m in self.layers:
+            if m.name == name:
+                return m
+        raise KeyError(name)
+
+    @property
+    def crossbar_layers(self) -> tuple[LayerMap, ...]:
+        return tuple(m for m in self.layers if m.is_crossbar)
+
+    @property
+    def subarrays(self) -> int:
+        return sum(m.subarrays for m in self.layers)
+
+    @property
+    def utilization(self) -> float:
+        """Weight cells over the cells of all subarrays on the chip."""
+        cx = self.crossbar_layers
+        if not cx:
+            return 0.0
+        p0 = cx[0].partition
+        assert p0 is not None
+        cap = self.chip_tiles * self.pes_per_tile * self.subarrays_per_pe * (
+            p0.subarray_rows * p0.subarray_cols)
+        used = sum(m.partition.weight_cells * m.duplication for m in cx if m.partition)
+        return used / cap if cap else 0.0
+
+    def summary_rows(self) -> list[dict]:
+        return [{"layer": m.name, "kind": m.layer.kind,
+                 "policy": m.partition.policy if m.partition else "digital",
+                 "subarrays": m.subarrays, "pes": m.pes, "tiles": m.tiles,
+                 "duplication": m.duplication, "utilization": m.utilization,
+                 "stage_steps": m.stage_steps} for m in self.layers]
+
+
+def _alloc(part: Partition, dup: int, spe: int, ppt: int, sharing: bool
+           ) -> tuple[int, int, float]:
+    subs = part.subarrays * dup
+    pes = _ceil_div(subs, spe)
+    tiles: float = pes / ppt if sharing else float(_ceil_div(pes, ppt))
+    return subs, pes, tiles
+
+
+def _fixed_dup(layer: Layer, design: Design) -> int:
+    m = design.arch.mapping
+    if m.duplication == "none":
+        return 1
+    if layer.name in m.duplication_per_layer:
+        return m.duplication_per_layer[layer.name]
+    if m.duplication == "fixed":
+        return m.duplication_factor if layer.kind == "conv2d" else 1
+    return 1
+
+
+def _max_dup(layer: Layer) -> int:
+    return max(1, min(MAX_AUTO_DUPLICATION, layer.out_positions))
+
+
+def plan(network: Network, design: Design) -> Plan:
+    """Place every layer of ``network`` on ``design`` (see module docstring)."""
+    arch = design.arch
+    spe, ppt = arch.pe.subarrays, arch.tile.pes
+    sharing = arch.mapping.tile_sharing
+    given = arch.chip.tiles if arch.chip.tiles != "auto" else None
+
+    parts: dict[str, Partition] = {}
+    steps: dict[str, int] = {}
+    for lay in network.layers:
+        if lay.kind in WEIGHT_KINDS or lay.kind == "matmul":
+            p = partition(lay, design)
+            parts[lay.name] = p
+            steps[lay.name] = input_cycles(lay, design) * max(1, row_groups(p, design))
+
+    xbar = [lay for lay in network.layers
+            if lay.name in parts and not parts[lay.name].is_digital]
+
+    # single copies must fit a given chip: name the layer that does not
+    if given is not None:
+        for lay in xbar:
+            _, pes, tiles = _alloc(parts[lay.name], 1, spe, ppt, sharing)
+            if tiles > given:
+                p = parts[lay.name]
+                raise MappingError(
+                    f"layer {lay.name!r} ({lay.kind}, {p.n_row_tiles} x {p.n_col_tiles} "
+                    f"subarray tiles x {p.group_blocks} group block(s) = {p.subarrays} "
+                    f"subarrays of {p.subarray_rows}x{p.subarray_cols}) needs "
+                    f"{math.ceil(tiles)} tiles ({pes} PEs of {spe} subarrays) but the chip "
+                    f"has {given} tiles ({given * ppt} PEs); raise chip.tiles, use "
+                    f"chip.tiles: auto, or larger tiles/PEs/subarrays")
+
+    dup: dict[str, int] = {lay.name: _fixed_dup(lay, design) for lay in xbar}
+
+    def stage(lay: Layer, d: int) -> int:
+        return _ceil_div(lay.out_positions, d) * steps[lay.name]
+
+    def total_tiles(dd: dict[str, int]) -> float:
+        t = sum(_alloc(parts[lay.name], dd[lay.name], spe, ppt, sharing)[2] for lay in xbar)
+        return math.ceil(t - 1e-9) if sharing else t
+
+    if arch.mapping.duplication == "auto" and xbar:
+        fixed = set(arch.mapping.duplication_per_layer)
+        free = [lay for lay in xbar if lay.name not in fixed]
+        if given is None and free:
+            multi = [lay for lay in free if lay.out_positions > 1] or free
+            anchor = max(multi, key=lambda lay: (parts[lay.name].subarrays, lay.name))
+            target = stage(anchor, 1)
+            for lay in free:
+                need = _ceil_div(stage(lay, 1), max(1, target))
+                dup[lay.name] = max(1, min(need, _max_dup(lay)))
+        elif given is not None and free:
+            # greedy: speed up the slowest stage while the copies still fit
+            budget = float(given)
+            if total_tiles(dup) <= budget:
+                for _ in range(4096):
+                    slow = max(free, key=lambda lay: (stage(lay, dup[lay.name]), lay.name))
+                    cur = stage(slow, dup[slow.name])
+                    d = dup[slow.name]
+                    if d >= _max_dup(slow):
+                        break
+                    nd = d + 1
+                    while nd < _max_dup(slow) and stage(slow, nd) >= cur:
+                        nd += 1
+                    trial = {**dup, slow.name: nd}
+                    if stage(slow, nd) >= cur or total_tiles(trial) > budget:
+                        break
+                    dup = trial
+
+    maps: list[LayerMap] = []
+    for lay in network.layers:
+        p = parts.get(lay.name)
+        if p is None or p.is_digital:
+            maps.append(LayerMap(layer=lay, partition=p, duplication=1, subarrays=0, pes=0,
+                                 tiles=0.0, steps_per_copy=steps.get(lay.name, 0)))
+            continue
+        d = dup[lay.name]
+        subs, pes, tiles = _alloc(p, d, spe, ppt, sharing)
+        maps.append(LayerMap(layer=lay, partition=p, duplication=d, subarrays=subs, pes=pes,
+                             tiles=tiles, steps_per_copy=steps[lay.name]))
+
+    used = sum(m.tiles for m in maps)
+    need = math.ceil(used - 1e-9)
+    if given is not None and need > given:
+        worst = sorted(maps, key=lambda m: -m.tiles)[:3]
+        raise MappingError(
+            f"network {network.name!r} needs {need} tiles ({sum(m.subarrays for m in maps)} "
+            f"subarrays, duplication included) but the chip has {given}; largest layers: "
+            + ", ".join(f"{m.name} {m.tiles:g} tiles (x{m.duplication})" for m in worst)
+            + "; lower mapping.duplication or raise chip.tiles")
+    chip_tiles = given if given is not None else max(1, need)
+    return Plan(layers=tuple(maps), chip_tiles=int(chip_tiles), tiles_used=used,
+                subarrays_per_pe=spe, pes_per_tile=ppt)

@@ -1,0 +1,573 @@
+"""Roll-up: event counts x component costs -> the cost tree and an Estimate.
+
+``estimate_design(design, network)`` runs the whole cost path:
+
+1. :func:`ppa_sim.mapping.planner.plan` places the layers (duplication, tiles);
+2. :func:`ppa_sim.mapping.schedule.schedule` counts the events of each layer;
+3. every component model is evaluated once per design (a dict local to the call:
+   pure, no global cache) and multiplied by the event counts;
+4. the cost tree ``chip > layer:<name> > tile > PE > subarray > component``
+   carries areas and energies whose sums are the totals, so every breakdown
+   adds up; leakage is one leaf per tree branch (category ``leakage``),
+   leakage power x the time one inference occupies the chip.
+
+Timing (per layer *stage*): one read step takes
+``t_step = t_array_read + columns_per_adc x max(t_adc, t_shift_add)``
+(the column mux serialises the columns sharing an ADC); the compute time is
+``read_steps x t_step``; the data time is the tile-buffer and chip-bus transfer
+time of the layer's bits; a stage takes the larger of the two (double-buffered
+input and output, as in NeuroSim's pipelined mode). Digital layers run on
+``chip.digital_macs_per_cycle`` lanes at ``chip.clock_mhz``.
+
+* pipelined: cycle = max(slowest stage, total chip-bus time per inference);
+  latency = sum of stages (pipeline fill);
+* layer-by-layer: latency = cycle = sum of stages.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ppa_sim.components import get as get_model
+from ppa_sim.cost import ActionCost, ComponentCost, Cost
+from ppa_sim.errors import ConfigError, Problem
+from ppa_sim.mapping.planner import plan
+from ppa_sim.mapping.schedule import schedule
+from ppa_sim.network.layer import Network
+from ppa_sim.results import CATEGORIES, Estimate, LayerResult
+from ppa_sim.spec import Design
+from ppa_sim.spec.architecture import ActivitySpec
+from ppa_sim.units import MM2_PER_UM2, pj_from_uw_ns
+
+ACTIVITY_SCHEMA = "ppa_sim.activity/1"
+
+#: category of each component leaf
+CATEGORY = {
+    "array": "array", "adc": "adc", "column_mux": "mux", "wl_driver": "dac",
+    "switch_matrix": "decoder", "shift_add": "shift_add", "adder_tree": "accumulation",
+    "accumulator": "accumulation", "pe_buffer": "buffer", "tile_buffer": "buffer",
+    "global_buffer": "buffer", "pe_bus": "interconnect", "tile_bus": "interconnect",
+    "chip_bus": "interconnect", "activation": "digital", "pool": "digital",
+    "adder": "digital", "mac_unit": "digital", "leakage": "leakage",
+}
+
+
+# ----------------------------------------------------------------------------- activity
+
+
+def load_activity(activity: Any, network: Network | None = None) -> dict[str, dict[str, float]]:
+    """Per-layer measured activity from a file path, a dict or an AccuracyResult.
+
+    Format (written by the accuracy path)::
+
+        {"schema": "ppa_sim.activity/1",
+         "layers": {"<layer>": {"input_bit_density": f, "mean_conductance_fraction": f,
+                                "adc_code_histogram": [...], "adc_bits": n}}}
+    """
+    if activity is None:
+        return {}
+    fname = None
+    if isinstance(activity, (str, Path)):
+        fname = str(activity)
+        try:
+            data = json.loads(Path(activity).read_text())
+        except FileNotFoundError:
+            raise ConfigError([Problem(fname, "", "activity file not found")]) from None
+        except json.JSONDecodeError as e:
+            raise ConfigError([Problem(fname, "", f"not valid JSON: {e.msg}",
+                                       line=e.lineno)]) from None
+    elif hasattr(activity, "activity") and not isinstance(activity, Mapping):
+        data = {"schema": ACTIVITY_SCHEMA, "layers": dict(activity.activity)}
+    else:
+        data = dict(activity)
+    problems: list[Problem] = []
+    if data.get("schema", ACTIVITY_SCHEMA) != ACTIVITY_SCHEMA:
+        problems.append(Problem(fname, "schema", "unknown activity schema",
+                                value=data.get("schema"), allowed=ACTIVITY_SCHEMA))
+    layers = data.get("layers")
+    if not isinstance(layers, Mapping):
+        problems.append(Problem(fname, "layers", "must be a mapping of layer name -> activity"))
+        raise ConfigError(problems)
+    known = {lay.name for lay in network.layers} if network is not None else None
+    out: dict[str, dict[str, float]] = {}
+    for name, rec in layers.items():
+        if known is not None and name not in known:
+            problems.append(Problem(fname, f"layers.{name}", "no such layer in the network",
+                                    allowed=", ".join(sorted(known)[:12])))
+            continue
+        if not isinstance(rec, Mapping):
+            problems.append(Problem(fname, f"layers.{name}", "must be a mapping"))
+            continue
+        vals: dict[str, float] = {}
+        for key in ("input_bit_density", "mean_conductance_fraction"):
+            if key in rec:
+                v = rec[key]
+                if not isinstance(v, (int, float)) or not 0 <= float(v) <= 1:
+                    problems.append(Problem(fname, f"layers.{name}.{key}",
+                                            "must be a number in [0, 1]", value=v))
+                else:
+                    vals[key] = float(v)
+        hist = rec.get("adc_code_histogram")
+        if hist is not None:
+            if not isinstance(hist, list) or not hist or any(
+                    not isinstance(h, (int, float)) or h < 0 for h in hist):
+                problems.append(Problem(fname, f"layers.{name}.adc_code_histogram",
+                                        "must be a non-empty list of non-negative counts"))
+            elif sum(hist) > 0:
+                # mean normalised ADC code: how far up the range the partial sums sit
+                top = max(1, len(hist) - 1)
+                vals["mean_adc_code_fraction"] = sum(i * h for i, h in enumerate(hist)) / (
+                    top * sum(hist))
+        out[name] = vals
+    if problems:
+        raise ConfigError(problems)
+    return out
+
+
+# ----------------------------------------------------------------------------- components
+
+
+class _Costs:
+    """Component costs of one design, each model evaluated once (local memo)."""
+
+    def __init__(self, design: Design) -> None:
+        self.design = design
+        self.memo: dict[tuple, ComponentCost] = {}
+        a = design.arch
+        self.cal = a.calibration
+        self.toggle = a.activity.output_toggle
+
+    def get(self, key: tuple, fn: Callable[[], ComponentCost]) -> ComponentCost:
+        c = self.memo.get(key)
+        if c is None:
+            c = fn()
+            self.memo[key] = c
+        return c
+
+    # subarray level -----------------------------------------------------
+    def array(self, act: ActivitySpec) -> ComponentCost:
+        a, t = self.design.arch, self.design.tech
+        return self.get(("array", act), lambda: get_model(
+            "array", a.subarray.cell.type, key_path="subarray.cell.type")(
+            a.subarray, t, activity=act, calibration=self.cal))
+
+    def adc(self) -> ComponentCost:
+        a = self.design.arch
+        return self.get(("adc",), lambda: get_model(
+            "adc", a.subarray.adc.kind, key_path="subarray.adc.kind")(
+            a.subarray.adc, self.design.node, calibration=self.cal))
+
+    def dac(self) -> ComponentCost:
+        a = self.design.arch
+        return self.get(("dac",), lambda: get_model(
+            "dac", a.subarray.dac.kind, key_path="subarray.dac.kind")(
+            a.subarray.dac, a.subarray, self.design.tech, calibration=self.cal))
+
+    def mux(self) -> ComponentCost | None:
+        s = self.design.arch.subarray
+        if not s.column_mux or s.adc.columns_per_adc <= 1:
+            return None
+        return self.get(("mux",), lambda: get_model("mux", "column_mux")(
+            s, self.design.node, calibration=self.cal))
+
+    def switch_matrix(self) -> ComponentCost:
+        s = self.design.arch.subarray
+        return self.get(("sm",), lambda: get_model("decoder", "switch_matrix")(
+            s.rows, self.design.node, voltage_v=self.design.device.read_voltage_v,
+            calibration=self.cal))
+
+    def digital(self, model: str, *args: Any, **kw: Any) -> ComponentCost:
+        k = self.cal.digital_energy_factor
+
+        def make() -> ComponentCost:
+            c = get_model("digital", model)(*args, self.design.node, calibration=self.cal,
+                                            toggle=self.toggle, **kw)
+            if k == 1.0:
+                return c
+            return ComponentCost(area_um2=c.area_um2, leakage_uw=c.leakage_uw, info=c.info,
+                                 actions={n: ActionCost(a.energy_pj * k, a.latency_ns)
+                                          for n, a in c.actions.items()})
+
+        return self.get(("digital", model, args, tuple(sorted(kw.items()))), make)
+
+    def buffer(self, level: str) -> ComponentCost:
+        a = self.design.arch
+        spec = {"pe": a.pe.buffer, "tile": a.tile.buffer, "global": a.chip.global_buffer}[level]
+        return self.get(("buffer", level), lambda: get_model(
+            "buffer", spec.kind, key_path=f"{level}.buffer.kind")(
+            spec, self.design.node, calibration=self.cal, toggle=self.toggle))
+
+    def bus(self, level: str, endpoints: int, span_um: float) -> ComponentCost:
+        a = self.design.arch
+        spec = {"pe": a.pe.interconnect, "tile": a.tile.interconnect,
+                "chip": a.chip.interconnect}[level]
+        return self.get(("bus", level, endpoints, round(span_um, 3)), lambda: get_model(
+            "interconnect", spec.kind, key_path=f"{level}.interconnect.kind")(
+            spec, self.design.node, endpoints=max(1, endpoints), span_um=max(span_um, 1e-3),
+            calibration=self.cal, toggle=self.toggle))
+
+
+def _e(c: ComponentCost | None, action: str) -> float:
+    if c is None:
+        return 0.0
+    return c.actions[action].energy_pj if action in c.actions else 0.0
+
+
+def _t(c: ComponentCost | None, action: str) -> float:
+    if c is None:
+        return 0.0
+    return c.actions[action].latency_ns if action in c.actions else 0.0
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def _scale_dynamic(node: Cost, k: float) -> Cost:
+    """The tree with every non-leakage leaf energy multiplied by ``k``."""
+    if not node.children:
+        if node.category == "leakage":
+            return node
+        return Cost(name=node.name, area_um2=node.area_um2, energy_pj=node.energy_pj * k,
+                    latency_ns=node.latency_ns, category=node.category)
+    return Cost.node(node.name, [_scale_dynamic(c, k) for c in node.children],
+                     latency_ns=node.latency_ns, category=node.category)
+
+
+def _layer_activity(design: Design, measured: Mapping[str, float] | None) -> ActivitySpec:
+    base = design.arch.activity
+    if not measured:
+        return base
+    upd = {k: v for k, v in measured.items() if k in ("input_bit_density",
+                                                       "mean_conductance_fraction")}
+    return base.model_copy(update=upd) if upd else base
+
+
+def estimate_design(design: Design, network: Network, activity: Any = None,
+                    training: bool = False) -> Estimate:
+    """Area, energy, latency and throughput of ``network`` on ``design``.
+
+    ``activity``: None (the architecture's ActivitySpec), a path to an activity
+    JSON file, its dict, or an AccuracyResult.
+
+    ``training``: cost one on-chip training image instead of an inference: the
+    forward pass, the backward error pass (a transposed read of every weight
+    layer but the first, same periphery events), the weight-gradient MACs on the
+    chip's digital MAC unit, and one row-parallel reprogramming of every used
+    row per ``mapping.training_batch_size`` images (amortised per image).
+    """
+    arch = design.arch
+    measured = load_activity(activity, network)
+    pl = plan(network, design)
+    events = schedule(pl, design)
+    costs = _Costs(design)
+    sub = arch.subarray
+    n_adc = sub.cols // sub.adc.columns_per_adc
+    clock_ns = 1e3 / arch.chip.clock_mhz
+    act_bits = sub.dac.bits
+    wbits = arch.weights.bits or sub.cell.bits
+    ps_bits = sub.adc.bits + act_bits + wbits + max(0, (arch.pe.subarrays * arch.tile.pes
+                                                        ).bit_length())
+
+    base_arr = costs.array(arch.activity)
+    adc, dac, mux, sm = costs.adc(), costs.dac(), costs.mux(), costs.switch_matrix()
+    # per-column shift-add over the input bits: ADC code + input bits wide (NeuroSim
+    # ShiftAdd: numBit = ADC bits + input bits); slices and subarrays are then added in
+    # ps_bits-wide adders
+    shadd = costs.digital("shift_add", sub.adc.bits + act_bits)
+    wide_add = costs.digital("adder", ps_bits)
+    pe_tree = costs.digital("adder_tree", max(2, arch.pe.subarrays), ps_bits)
+    tile_tree = costs.digital("adder_tree", max(2, arch.tile.pes), ps_bits)
+    actv = costs.digital("activation", act_bits, function="relu")
+    pe_buf, tile_buf, glb = costs.buffer("pe"), costs.buffer("tile"), costs.buffer("global")
+
+    # ---- areas bottom-up (units)
+    sub_parts = {
+        "array": (base_arr, 1), "adc": (adc, n_adc), "column_mux": (mux, 1),
+        "wl_driver": (dac, 1), "switch_matrix": (sm, 1), "shift_add": (shadd, n_adc)}
+    sub_area = sum(c.area_um2 * n for c, n in sub_parts.values() if c is not None)
+    pe_core = arch.pe.subarrays * sub_area + n_adc * pe_tree.area_um2 + pe_buf.area_um2
+    pe_bus = costs.bus("pe", arch.pe.subarrays, math.sqrt(pe_core))
+    pe_area = pe_core + pe_bus.area_um2
+    tile_core = (arch.tile.pes * pe_area + n_adc * tile_tree.area_um2
+                 + n_adc * actv.area_um2 + tile_buf.area_um2)
+    tile_bus = costs.bus("tile", arch.tile.pes, math.sqrt(tile_core))
+    tile_area = tile_core + tile_bus.area_um2
+    chip_core = pl.chip_tiles * tile_area + glb.area_um2
+    chip_bus = costs.bus("chip", pl.chip_tiles, math.sqrt(chip_core))
+
+    # ---- per-layer timing
+    rlf = arch.calibration.read_latency_factor
+    sync = arch.chip.synchronous
+    t_conv = max(_t(adc, "convert"), _t(shadd, "op"))
+    if sync:
+        # one chip clock = the analog sensing cycle (array read + one conversion), or the
+        # nominal clock if slower; each column-mux step is one cycle (NeuroSim: the ADC
+        # read takes numColMuxed cycles of the sensing-limited clock)
+        clock_ns = max(clock_ns, rlf * (_t(base_arr, "read") + t_conv))
+        t_step = sub.adc.columns_per_adc * clock_ns
+        read_share = _t(base_arr, "read") / (_t(base_arr, "read") + t_conv)
+    else:
+        t_step = rlf * (_t(base_arr, "read") + sub.adc.columns_per_adc * t_conv)
+        read_share = rlf * _t(base_arr, "read") / t_step if t_step else 0.0
+    lanes = arch.chip.digital_macs_per_cycle
+    xfer_bits = {"tile": arch.tile.buffer.width_bits * arch.tile.buffer.banks,
+                 "chip": arch.chip.interconnect.width_bits}
+    t_tile_rd = max(_t(tile_buf, "read"), clock_ns)
+    t_chip = max(_t(chip_bus, "transfer"), clock_ns)
+
+    layer_nodes: list[Cost] = []
+    raw: list[tuple[Any, Mapping[str, float], dict[str, float], float, dict[str, float]]] = []
+    stage_ns: list[float] = []
+    stage_bd: list[dict[str, float]] = []
+    chip_bus_ns_total = 0.0
+    glb_e = {"read": 0.0, "write": 0.0, "bus": 0.0, "digital": 0.0}
+    digital_e: dict[str, float] = {}
+    per_layer_leak_uw: list[float] = []
+
+    first_xbar = next((m for m in pl.layers if m.is_crossbar), None)
+    for m, ev in zip(pl.layers, events, strict=True):
+        c = ev.counts
+        lay = m.layer
+        e_glb = (c.get("global_buffer_read_bits", 0) / arch.chip.global_buffer.width_bits
+                 * _e(glb, "read")
+                 + c.get("global_buffer_write_bits", 0) / arch.chip.global_buffer.width_bits
+                 * _e(glb, "write"))
+        e_cbus = c.get("chip_bus_bits", 0) / xfer_bits["chip"] * _e(chip_bus, "transfer")
+        t_cbus = c.get("chip_bus_bits", 0) / xfer_bits["chip"] * t_chip
+        chip_bus_ns_total += t_cbus
+        glb_e["read"] += e_glb
+        glb_e["bus"] += e_cbus
+        bd: dict[str, float] = {"buffer": e_glb, "interconnect": e_cbus}
+        if m.is_crossbar:
+            assert m.partition is not None
+            train_k = 1.0
+            if training:
+                # forward read + transposed read for the error of the layer below (none for
+                # the first weight layer), as in DNN+NeuroSim V2 (Peng et al., TCAD 2020)
+                train_k = 1.0 if m is first_xbar else 2.0
+                c = {k: v * train_k for k, v in c.items()}
+            lact = _layer_activity(design, measured.get(lay.name))
+            arr = costs.array(lact)
+            mult = (measured.get(lay.name) or {}).get("mean_adc_code_fraction")
+            # ADC energy scales with the code only for ramp-type converters (time to code)
+            adc_scale = 2 * mult if (mult is not None and sub.adc.kind == "ramp") else 1.0
+            n_tiles = m.tiles
+            n_pes = n_tiles * arch.tile.pes
+            n_subs = n_pes * arch.pe.subarrays
+            leaf_e = {
+                "array": c["array_read"] * _e(arr, "read"),
+                "adc": c["adc_convert"] * _e(adc, "convert") * adc_scale,
+                "column_mux": c["mux_switch"] * _e(mux, "switch"),
+                # only rows whose input bit (DAC level) is non-zero are driven
+                "wl_driver": c["wl_drive"] * lact.input_bit_density * _e(dac, "drive_row"),
+                "switch_matrix": c["switch_matrix"] * _e(sm, "switch"),
+                "shift_add": (c["shift_add"] * _e(shadd, "op")
+                              + c["slice_add"] * _e(wide_add, "add")),
+            }
+            sub_leaves = []
+            for key, (comp, per) in sub_parts.items():
+                if comp is None:
+                    continue
+                sub_leaves.append(Cost(name=key, area_um2=comp.area_um2 * per * n_subs,
+                                       energy_pj=leaf_e[key], category=CATEGORY[key]))
+            t_train = 0.0
+            if training:
+                p = m.partition
+                rows_written = sum(p.row_tiles) * p.n_col_tiles * p.groups * m.duplication
+                batch = arch.mapping.training_batch_size
+                c = {**c, "write_row": rows_written / batch, "mac_op": float(lay.macs)}
+                sub_leaves.append(Cost(name="array_write",
+                                       energy_pj=c["write_row"] * _e(arr, "write_row"),
+                                       category="array"))
+                mac = costs.digital("mac_unit", act_bits)
+                e_grad = c["mac_op"] * _e(mac, "mac")
+                glb_e["digital"] += e_grad
+                bd["digital"] = bd.get("digital", 0.0) + e_grad
+                # weight-gradient MACs on the digital unit + one batch's row writes, amortised
+                t_train = (math.ceil(lay.macs / lanes) * max(clock_ns, _t(mac, "mac"))
+                           + max(p.row_tiles) * _t(arr, "write_row") / batch)
+            add_e = _e(pe_tree, "reduce") / max(1, arch.pe.subarrays - 1)
+            tadd_e = _e(tile_tree, "reduce") / max(1, arch.tile.pes - 1)
+            # partial sums of the row tiles: added inside a PE first, then across PEs
+            assert m.partition is not None
+            n_rt = m.partition.n_row_tiles
+            pe_groups = -(-n_rt // arch.pe.subarrays)
+            acc_total = c["accumulate"]
+            acc_pe = acc_total * (n_rt - pe_groups) / (n_rt - 1) if n_rt > 1 else 0.0
+            acc_tile = acc_total - acc_pe
+            pe_leaves = [
+                Cost(name="adder_tree", area_um2=n_adc * pe_tree.area_um2 * n_pes,
+                     energy_pj=acc_pe * add_e, category="accumulation"),
+                Cost(name="pe_buffer", area_um2=pe_buf.area_um2 * n_pes,
+                     energy_pj=(c["pe_buffer_read_bits"] / arch.pe.buffer.width_bits
+                                * _e(pe_buf, "read")
+                                + c["pe_buffer_write_bits"] / arch.pe.buffer.width_bits
+                                * _e(pe_buf, "write")), category="buffer"),
+                Cost(name="pe_bus", area_um2=pe_bus.area_um2 * n_pes,
+                     energy_pj=c["pe_bus_bits"] / arch.pe.interconnect.width_bits
+                     * _e(pe_bus, "transfer"), category="interconnect"),
+            ]
+            tile_leaves = [
+                Cost(name="accumulator", area_um2=n_adc * tile_tree.area_um2 * n_tiles,
+                     energy_pj=acc_tile * tadd_e, category="accumulation"),
+                Cost(name="activation", area_um2=n_adc * actv.area_um2 * n_tiles,
+                     energy_pj=c.get("activation", 0) * _e(actv, "op"), category="digital"),
+                Cost(name="tile_buffer", area_um2=tile_buf.area_um2 * n_tiles,
+                     energy_pj=(c["tile_buffer_read_bits"] / arch.tile.buffer.width_bits
+                                * _e(tile_buf, "read")
+                                + c["tile_buffer_write_bits"] / arch.tile.buffer.width_bits
+                                * _e(tile_buf, "write")), category="buffer"),
+                Cost(name="tile_bus", area_um2=tile_bus.area_um2 * n_tiles,
+                     energy_pj=c["tile_bus_bits"] / arch.tile.interconnect.width_bits
+                     * _e(tile_bus, "transfer"), category="interconnect"),
+            ]
+            leak_uw = n_subs * sum(comp.leakage_uw * per for comp, per in sub_parts.values()
+                                   if comp is not None)
+            leak_uw += n_pes * (n_adc * pe_tree.leakage_uw + pe_buf.leakage_uw
+                                + pe_bus.leakage_uw)
+            leak_uw += n_tiles * (n_adc * (tile_tree.leakage_uw + actv.leakage_uw)
+                                  + tile_buf.leakage_uw + tile_bus.leakage_uw)
+            per_layer_leak_uw.append(leak_uw)
+            t_compute = ev.read_steps * t_step * train_k + t_train
+            t_data = (c["tile_buffer_read_bits"] / xfer_bits["tile"]) * t_tile_rd / max(
+                1.0, n_tiles)
+            if sync:
+                # NeuroSim's synchronous accounting: read, buffer and bus cycles add up
+                st = t_compute + t_data + t_cbus
+                lbd = {"array": t_compute * read_share, "adc": t_compute * (1 - read_share),
+                       "buffer": t_data, "interconnect": t_cbus}
+            else:
+                st = max(t_compute, t_data)
+                if t_compute >= t_data:
+                    lbd = {"array": st * read_share, "adc": st * (1 - read_share)}
+                else:
+                    lbd = {"buffer": st}
+            node = Cost.node(f"layer:{lay.name}", [
+                Cost.node("tile", [Cost.node("pe", [Cost.node("subarray", sub_leaves)]
+                                             + pe_leaves)] + tile_leaves)])
+            for leaf in node.leaves():
+                bd[leaf.category] = bd.get(leaf.category, 0.0) + leaf.energy_pj
+            layer_nodes.append(node)
+        else:
+            per_layer_leak_uw.append(0.0)
+            ops = ev.digital_ops
+            e_dig = 0.0
+            t_op = clock_ns
+            if lay.kind == "matmul":
+                mac = costs.digital("mac_unit", act_bits)
+                e_dig = c.get("mac_op", 0) * _e(mac, "mac")
+                t_op = max(t_op, _t(mac, "mac"))
+                digital_e["mac_unit"] = digital_e.get("mac_unit", 0.0) + e_dig
+            elif lay.kind == "pool":
+                win = max(1, round(lay.in_elements / max(1, lay.out_elements)))
+                pool = costs.digital("pool", act_bits, window=win,
+                                     kind=lay.pool or "max")
+                e_dig = c.get("pool_op", 0) * _e(pool, "op")
+                t_op = max(t_op, _t(pool, "op"))
+                digital_e["pool"] = digital_e.get("pool", 0.0) + e_dig
+            elif lay.kind == "add":
+                a8 = costs.digital("adder", act_bits)
+                e_dig = c.get("add_op", 0) * _e(a8, "add")
+                digital_e["adder"] = digital_e.get("adder", 0.0) + e_dig
+            elif c.get("activation"):
+                e_dig = c["activation"] * _e(actv, "op")
+                digital_e["activation"] = digital_e.get("activation", 0.0) + e_dig
+            glb_e["digital"] += e_dig
+            bd["digital"] = e_dig
+            st = math.ceil(ops / lanes) * t_op if ops else 0.0
+            st = max(st, t_cbus)
+            lbd = {"digital": st} if ops else ({"interconnect": st} if st else {})
+        stage_ns.append(st)
+        stage_bd.append(lbd)
+        raw.append((m, c, bd, st, lbd))
+
+    # ---- timing rule
+    pipelined = arch.mapping.execution == "pipelined"
+    latency = sum(stage_ns)
+    if pipelined:
+        cycle = max(max(stage_ns, default=0.0), 0.0 if sync else chip_bus_ns_total)
+        rule = ("pipelined: latency = sum of layer stage times (pipeline fill); "
+                "cycle (1/throughput) = slowest stage")
+    else:
+        cycle = latency
+        rule = "layer-by-layer: latency = cycle = sum of layer stage times"
+    lat_bd: dict[str, float] = {}
+    for lbd in stage_bd:
+        for k, v in lbd.items():
+            lat_bd[k] = lat_bd.get(k, 0.0) + v
+
+    # ---- leakage over the time one inference occupies the chip
+    run_ns = cycle if pipelined else latency
+    spare_tiles = max(0.0, pl.chip_tiles - pl.tiles_used)
+    tile_leak = (arch.tile.pes * (arch.pe.subarrays * sum(
+        comp.leakage_uw * per for comp, per in sub_parts.values() if comp is not None)
+        + n_adc * pe_tree.leakage_uw + pe_buf.leakage_uw + pe_bus.leakage_uw)
+        + n_adc * (tile_tree.leakage_uw + actv.leakage_uw) + tile_buf.leakage_uw
+        + tile_bus.leakage_uw)
+    global_leak_uw = glb.leakage_uw + chip_bus.leakage_uw + spare_tiles * tile_leak
+    nodes = iter(layer_nodes)
+    nodes_with_leak: list[Cost] = []
+    layer_results: list[LayerResult] = []
+    for (m, c, bd, st, lbd), leak in zip(raw, per_layer_leak_uw, strict=True):
+        if m.is_crossbar:
+            node = next(nodes)
+            le = pj_from_uw_ns(leak, run_ns)
+            nodes_with_leak.append(Cost.node(node.name, list(node.children) + [
+                Cost(name="leakage", energy_pj=le, category="leakage")]))
+            bd = {**bd, "leakage": le}
+        layer_results.append(LayerResult(
+            name=m.name, kind=m.layer.kind, macs=m.layer.macs, crossbars=m.subarrays,
+            pes=m.pes, tiles=m.tiles, utilization=m.utilization, duplication=m.duplication,
+            energy_pj=sum(bd.values()), latency_ns=st, energy_breakdown_pj=bd,
+            latency_breakdown_ns=lbd, events=dict(c)))
+
+    dig_area = n_adc * actv.area_um2  # chip-level activation/pool lane
+    has_mm = training or any(lay.kind == "matmul" for lay in network.layers)
+    mac_area = lanes * costs.digital("mac_unit", act_bits).area_um2 if has_mm else 0.0
+    chip_children = [
+        Cost(name="global_buffer", area_um2=glb.area_um2, energy_pj=glb_e["read"],
+             category="buffer"),
+        Cost(name="chip_bus", area_um2=chip_bus.area_um2, energy_pj=glb_e["bus"],
+             category="interconnect"),
+        Cost(name="digital_unit", area_um2=dig_area + mac_area, energy_pj=glb_e["digital"],
+             category="digital"),
+        Cost(name="spare_tiles", area_um2=spare_tiles * tile_area, category="other"),
+        Cost(name="leakage", energy_pj=pj_from_uw_ns(global_leak_uw, run_ns),
+             category="leakage"),
+    ]
+    tree = Cost.node("chip", nodes_with_leak + [Cost.node("global", chip_children)],
+                     latency_ns=latency)
+    k = arch.calibration.post_layout_energy_factor
+    if k != 1.0:
+        tree = _scale_dynamic(tree, k)
+        layer_results = [LayerResult(**{**r.__dict__, "energy_breakdown_pj": {
+            c: (v if c == "leakage" else v * k) for c, v in r.energy_breakdown_pj.items()},
+            "energy_pj": sum(v if c == "leakage" else v * k
+                             for c, v in r.energy_breakdown_pj.items())})
+            for r in layer_results]
+    cats = tree.by_category()
+    area_bd = {k: cats[k][0] for k in CATEGORIES if k in cats and cats[k][0] > 0}
+    energy_bd = {k: cats[k][1] for k in CATEGORIES if k in cats and cats[k][1] > 0}
+    leak_e = cats.get("leakage", (0.0, 0.0))[1]
+
+    return Estimate(
+        network=network.name, architecture=arch.name, node_nm=design.node.node_nm,
+        device=design.device.name, area_um2=tree.area_um2, energy_pj=tree.energy_pj,
+        latency_ns=latency, cycle_ns=cycle, macs=network.macs, utilization=pl.utilization,
+        area_breakdown_um2=area_bd, energy_breakdown_pj=energy_bd,
+        latency_breakdown_ns=lat_bd, latency_rule=rule, tree=tree,
+        layers=tuple(layer_results), tiles=pl.chip_tiles, leakage_energy_pj=leak_e,
+        design=design,
+        meta={"execution": arch.mapping.execution, "mapping": arch.mapping.policy,
+              "duplication": arch.mapping.duplication, "read_step_ns": t_step,
+              "clock_ns": clock_ns, "synchronous": sync,
+              "tile_area_mm2": tile_area * MM2_PER_UM2, "subarrays": pl.subarrays,
+              "activity": "measured" if measured else "assumed (architecture activity)",
+              "training": training, "chip_bus_ns": chip_bus_ns_total})
+
+
+__all__ = ["ACTIVITY_SCHEMA", "ActionCost", "estimate_design", "load_activity"]

@@ -1,0 +1,60 @@
+"""Optuna search with the real estimator: Pareto set, constraints, shared SQLite study."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ppa_sim import api
+from ppa_sim.errors import ConfigError
+
+SPACE = {"subarray.rows": [64, 128, 256], "subarray.adc.bits": {"range": [3, 8]},
+         "subarray.cols": [100, 128]}  # cols 100: not a multiple of 8 columns per ADC
+
+
+def test_search_pareto_matches_optuna_and_continues_shared_study(tmp_path: Path) -> None:
+    storage = f"sqlite:///{tmp_path / 'study.db'}"
+    kw = {"arch": "default", "network": "vgg8", "space": SPACE,
+          "objectives": {"energy_uj": "min", "area_mm2": "min"},
+          "constraints": ["latency_us <= 1e9"], "storage": storage, "study_name": "s",
+          "seed": 1}
+    first = api.search(n_trials=10, **kw)
+    assert len(first) == 10
+    invalid = [r for r in first if r["status"] == "invalid"]
+    ok = [r for r in first if r["status"] == "ok"]
+    assert all(r["params"]["subarray.cols"] == 100 and "columns_per_adc" in r["error"]
+               for r in invalid)
+    assert all(r["params"]["subarray.cols"] == 128 for r in ok) and ok
+    assert all(r["totals"]["energy_uj"] > 0 and r["feasible"] for r in ok)
+    # our front over the trials is Optuna's own Pareto set
+    ours = sorted(r["trial"] for r in first.pareto())
+    assert ours == sorted(t.number for t in first.study.best_trials)
+    # a second worker (or a rerun) on the same storage continues the same study
+    second = api.search(n_trials=4, **{**kw, "seed": 2})
+    assert len(second) == 14 and second.evaluated <= 4
+    assert {r["trial"] for r in first} < {r["trial"] for r in second}
+
+
+def test_search_metric_constraint_marks_infeasible() -> None:
+    probe = api.estimate("default", "vgg8").totals()["area_mm2"]
+    res = api.search(arch="default", network="vgg8",
+                     space={"subarray.rows": [64, 256], "subarray.adc.bits": [4, 8]},
+                     objectives=["energy_uj", "latency_us"],
+                     constraints=[f"area_mm2 <= {probe!r}"], n_trials=8, seed=0)
+    ok = [r for r in res if r["status"] == "ok"]
+    assert ok
+    for r in ok:
+        assert r["feasible"] == (r["totals"]["area_mm2"] <= probe)
+    assert all(r["feasible"] for r in res.pareto())
+
+
+def test_search_rejects_bad_inputs() -> None:
+    with pytest.raises(ConfigError, match="unknown metric"):
+        api.search(arch="default", network="vgg8", space={"subarray.rows": [64]},
+                   objectives=["energy"], n_trials=1)
+    with pytest.raises(ConfigError, match="search space is empty"):
+        api.search(arch="default", network="vgg8", space={}, n_trials=1)
+    with pytest.raises(ConfigError, match="no model and data"):
+        api.search(arch="default", network="vgg8", space={"subarray.rows": [64]},
+                   objectives={"accuracy": "max", "energy_uj": "min"}, n_trials=1)

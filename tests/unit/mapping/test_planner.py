@@ -1,0 +1,72 @@
+"""plan(): duplication, PE/tile allocation, chip sizing, and mapping errors."""
+
+from __future__ import annotations
+
+import pytest
+from mapnets import conv, design, fc, vgg8
+
+from ppa_sim.errors import MappingError
+from ppa_sim.mapping.planner import plan
+from ppa_sim.network import Network
+
+
+def test_no_duplication_allocates_whole_pes_and_tiles():
+    p = plan(vgg8(), design(**{"mapping.duplication": "none"}))
+    for m in p.crossbar_layers:
+        assert m.duplication == 1
+        assert m.subarrays == m.partition.subarrays
+        assert m.pes == -(-m.subarrays // 4) and m.tiles == -(-m.pes // 4)
+    assert p.chip_tiles == sum(m.tiles for m in p.layers)
+    assert 0 < p.utilization <= 1
+    assert p.layer("pool1").subarrays == 0
+
+
+def test_auto_duplication_balances_early_layers():
+    p = plan(vgg8(), design())
+    d = {m.name: m.duplication for m in p.crossbar_layers}
+    # conv1/conv2 see 1024 positions, conv3/4 256, conv5/6 64, fc 1: the anchor is
+    # the conv layer with the most subarrays (conv6), so stages are balanced to 64 positions
+    assert d == {"conv1": 16, "conv2": 16, "conv3": 4, "conv4": 4, "conv5": 1, "conv6": 1,
+                 "fc1": 1, "fc2": 1}
+    steps = [m.stage_steps for m in p.crossbar_layers if m.layer.kind == "conv2d"]
+    assert max(steps) == min(steps)
+    base = plan(vgg8(), design(**{"mapping.duplication": "none"}))
+    assert p.chip_tiles > base.chip_tiles
+    assert max(m.stage_steps for m in p.layers) < max(m.stage_steps for m in base.layers)
+
+
+def test_fixed_and_per_layer_duplication():
+    p = plan(vgg8(), design(**{"mapping.duplication": "fixed", "mapping.duplication_factor": 2,
+                               "mapping.duplication_per_layer": {"conv1": 8}}))
+    d = {m.name: m.duplication for m in p.crossbar_layers}
+    assert d["conv1"] == 8 and d["conv2"] == 2 and d["fc1"] == 1
+
+
+def test_given_tiles_greedy_duplication_fits():
+    base = plan(vgg8(), design(**{"mapping.duplication": "none"}))
+    budget = base.chip_tiles + 40
+    p = plan(vgg8(), design(**{"chip.tiles": budget}))
+    assert p.chip_tiles == budget and p.tiles_used <= budget
+    assert max(m.stage_steps for m in p.layers) < max(m.stage_steps for m in base.layers)
+
+
+def test_layer_that_cannot_fit_names_layer_need_and_chip():
+    net = Network("big", (1,), (fc("huge", 8192, 8192),))
+    with pytest.raises(MappingError) as e:
+        plan(net, design(**{"chip.tiles": 4}))
+    msg = str(e.value)
+    assert "'huge'" in msg and "needs" in msg and "the chip has 4 tiles" in msg
+
+
+def test_network_that_cannot_fit_names_total():
+    net = Network("two", (1,), (fc("a", 2048, 512), fc("b", 2048, 512)))
+    one = plan(Network("one", (1,), (fc("a", 2048, 512),)), design()).chip_tiles
+    with pytest.raises(MappingError, match="needs .* tiles .* but the chip has"):
+        plan(net, design(**{"chip.tiles": one, "mapping.duplication": "none"}))
+
+
+def test_tile_sharing_packs_layers():
+    net = Network("s", (1,), (fc("a", 100, 10), fc("b", 100, 10), conv("c", 8, 8, 4)))
+    solo = plan(net, design(**{"mapping.duplication": "none"}))
+    shared = plan(net, design(**{"mapping.duplication": "none", "mapping.tile_sharing": True}))
+    assert shared.chip_tiles < solo.chip_tiles == 3
