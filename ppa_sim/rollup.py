@@ -22,6 +22,17 @@ input and output, as in NeuroSim's pipelined mode). Digital layers run on
 * pipelined: cycle = max(slowest stage, total chip-bus time per inference);
   latency = sum of stages (pipeline fill);
 * layer-by-layer: latency = cycle = sum of stages.
+
+With ``chip.synchronous`` (DNN+NeuroSim's default) the chip clock is the slower
+of ``1/clock_mhz`` and the sensing cycle ``read_latency_factor x (t_array_read +
+t_conversion)``; a read step is ``columns_per_adc`` clock cycles, every buffer and
+bus transfer takes whole cycles, and a stage is the *sum* of its read, buffer and
+chip-bus times (NeuroSim's per-layer latency), so the chip bus is charged per stage.
+
+Calibration (``CalibrationSpec``): ``post_layout_energy_factor`` multiplies every
+dynamic action energy, ``digital_energy_factor`` those of the digital periphery,
+``read_latency_factor`` the sensing time; the component models apply the others.
+Leakage is never scaled.
 """
 
 from __future__ import annotations
@@ -142,9 +153,15 @@ class _Costs:
         self.toggle = a.activity.output_toggle
 
     def get(self, key: tuple, fn: Callable[[], ComponentCost]) -> ComponentCost:
+        """The memoised cost; dynamic energies x ``post_layout_energy_factor``."""
         c = self.memo.get(key)
         if c is None:
             c = fn()
+            k = self.cal.post_layout_energy_factor
+            if c is not None and k != 1.0:
+                c = ComponentCost(area_um2=c.area_um2, leakage_uw=c.leakage_uw, info=c.info,
+                                  actions={n: ActionCost(a.energy_pj * k, a.latency_ns)
+                                           for n, a in c.actions.items()})
             self.memo[key] = c
         return c
 
@@ -226,15 +243,19 @@ def _t(c: ComponentCost | None, action: str) -> float:
 # ----------------------------------------------------------------------------- main
 
 
-def _scale_dynamic(node: Cost, k: float) -> Cost:
-    """The tree with every non-leakage leaf energy multiplied by ``k``."""
-    if not node.children:
-        if node.category == "leakage":
-            return node
-        return Cost(name=node.name, area_um2=node.area_um2, energy_pj=node.energy_pj * k,
-                    latency_ns=node.latency_ns, category=node.category)
-    return Cost.node(node.name, [_scale_dynamic(c, k) for c in node.children],
-                     latency_ns=node.latency_ns, category=node.category)
+def _by_category(tree: Cost) -> dict[str, tuple[float, float]]:
+    """(area, energy) summed over the leaves per category (iterative walk, fast)."""
+    out: dict[str, list[float]] = {}
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if node.children:
+            stack.extend(node.children)
+            continue
+        acc = out.setdefault(node.category or node.name, [0.0, 0.0])
+        acc[0] += node.area_um2
+        acc[1] += node.energy_pj
+    return {k: (v[0], v[1]) for k, v in out.items()}
 
 
 def _layer_activity(design: Design, measured: Mapping[str, float] | None) -> ActivitySpec:
@@ -449,7 +470,7 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
             node = Cost.node(f"layer:{lay.name}", [
                 Cost.node("tile", [Cost.node("pe", [Cost.node("subarray", sub_leaves)]
                                              + pe_leaves)] + tile_leaves)])
-            for leaf in node.leaves():
+            for leaf in (*sub_leaves, *pe_leaves, *tile_leaves):
                 bd[leaf.category] = bd.get(leaf.category, 0.0) + leaf.energy_pj
             layer_nodes.append(node)
         else:
@@ -541,15 +562,7 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
     ]
     tree = Cost.node("chip", nodes_with_leak + [Cost.node("global", chip_children)],
                      latency_ns=latency)
-    k = arch.calibration.post_layout_energy_factor
-    if k != 1.0:
-        tree = _scale_dynamic(tree, k)
-        layer_results = [LayerResult(**{**r.__dict__, "energy_breakdown_pj": {
-            c: (v if c == "leakage" else v * k) for c, v in r.energy_breakdown_pj.items()},
-            "energy_pj": sum(v if c == "leakage" else v * k
-                             for c, v in r.energy_breakdown_pj.items())})
-            for r in layer_results]
-    cats = tree.by_category()
+    cats = _by_category(tree)
     area_bd = {k: cats[k][0] for k in CATEGORIES if k in cats and cats[k][0] > 0}
     energy_bd = {k: cats[k][1] for k in CATEGORIES if k in cats and cats[k][1] > 0}
     leak_e = cats.get("leakage", (0.0, 0.0))[1]

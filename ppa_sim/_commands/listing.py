@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from tabulate import tabulate
 
-DESCRIPTION = "List what ships with ppa_sim, one line each."
+from ppa_sim.errors import ConfigError
+
+DESCRIPTION = """List what ships with ppa_sim, one line each.
+
+nodes, devices and architectures come from the technology/ and architectures/
+folders (PPA_SIM_DATA points at another data folder); a file there that does
+not validate is reported on stderr and makes the exit code 1."""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -18,30 +28,43 @@ def _first_line(text: str) -> str:
     return (text or "").strip().splitlines()[0] if (text or "").strip() else ""
 
 
+def _load_all(folder: Path, loader: Callable[[Path], Any]) -> tuple[list[Any], list[str]]:
+    """Every YAML under ``folder`` through ``loader``: (models, error lines)."""
+    models, errors = [], []
+    for path in sorted(folder.rglob("*.yaml")) if folder.is_dir() else []:
+        try:
+            models.append(loader(path))
+        except ConfigError as e:
+            errors.extend(f"error: {p.format()}" for p in e.problems)
+    return models, errors
+
+
 def run(args: argparse.Namespace) -> int:
     from ppa_sim.spec import load
 
+    errors: list[str] = []
     if args.what == "nodes":
-        rows = []
-        for _name, path in load.node_files().items():
-            n = load.load_node(path)
-            rows.append((n.name, n.node_nm, n.vdd_v, n.ion_n_ua_per_um,
-                         _first_line(n.description)))
-        rows.sort(key=lambda r: -r[1])
+        nodes, errors = _load_all(load.technology_dir() / "cmos", load.load_node)
+        rows = [(n.name, f"{n.node_nm:g}", n.vdd_v, n.ion_n_ua_per_um,
+                 _first_line(n.description))
+                for n in sorted(nodes, key=lambda n: -n.node_nm)]
         print(tabulate(rows, headers=["node", "nm", "Vdd (V)", "Ion,n (µA/µm)", "description"]))
     elif args.what == "devices":
-        rows = []
-        for _name, path in sorted(load.device_files().items()):
-            d = load.load_device(path)
-            rows.append((d.name, d.kind, f"{d.r_on_ohm:.3g}", f"{d.r_off_ohm:.3g}", d.levels,
-                         _first_line(d.description)))
+        devices, errors = _load_all(load.technology_dir() / "devices", load.load_device)
+        rows = [(d.name, d.kind, f"{d.r_on_ohm:.3g}", f"{d.r_off_ohm:.3g}", d.levels,
+                 _first_line(d.description)) for d in sorted(devices, key=lambda d: d.name)]
         print(tabulate(rows, headers=["device", "kind", "R_on (Ω)", "R_off (Ω)", "levels",
                                       "description"]))
     elif args.what == "architectures":
         rows = []
         for name, path in sorted(load.architecture_files().items()):
-            raw = load.load_architecture_raw(path)
-            tech = raw.get("technology") or {}
+            try:
+                raw = load.load_architecture_raw(path)
+            except ConfigError as e:
+                errors.extend(f"error: {p.format()}" for p in e.problems)
+                continue
+            tech = raw.get("technology")
+            tech = tech if isinstance(tech, dict) else {}
             rows.append((name, tech.get("node", ""), tech.get("device", ""),
                          _first_line(str(raw.get("description", "")))))
         print(tabulate(rows, headers=["architecture", "node", "device", "description"]))
@@ -61,4 +84,6 @@ def run(args: argparse.Namespace) -> int:
                          _first_line(net.description)))
         print(tabulate(rows, headers=["network", "MMACs", "M params", "weight layers",
                                       "input", "description"]))
-    return 0
+    for line in errors:
+        print(line, file=sys.stderr)
+    return 1 if errors else 0

@@ -323,9 +323,10 @@ class CrossbarLayer(nn.Module):
             r = segment_resistance_norm(self.design)
             fn = first_order_g_eff if opts.ir_drop_model == "first_order" else exact_g_eff_batched
             g = fn(g, r, r)
-        w_tiles = (g / self.lsb).reshape(P_, S * B, R, ncol).contiguous()
-        self.register_buffer("tiles", w_tiles, persistent=False)
+        w_tiles = (g / self.lsb).reshape(P_, S * B, R, ncol)
         colsum = w_tiles.sum(dim=2).max() if w_tiles.numel() else torch.zeros(())
+        # stored transposed, (position, read group, column, row): out^T = W^T @ x^T
+        self.register_buffer("tiles", w_tiles.transpose(2, 3).contiguous(), persistent=False)
         self.needs_clamp = bool(opts.adc and (self.read_sigma > 0 or
                                               float(colsum) > self.max_code + 1e-3
                                               or float(w_tiles.min()) < 0))
@@ -401,68 +402,86 @@ class CrossbarLayer(nn.Module):
         raise NotImplementedError
 
     def _compute(self, x: torch.Tensor) -> torch.Tensor:
-        """(batch, n_sg * cout_sg, L) outputs in weight x input units (pre bias)."""
+        """(batch, n_sg * cout_sg, L) outputs in weight x input units (pre bias).
+
+        Partial sums are computed transposed, ``out^T[g] = W^T[g] @ X^T[g]`` with
+        X^T[g] a strided view of the input features (no copy), ``chunk_elements``
+        of them at a time in a reused buffer, rounded/clipped in place (the ADC) and
+        summed over read groups into per-column code sums.
+        """
         plan, opts = self.plan, self.options
         planes, pcoef = self._planes(x)
         n_planes, batch = planes.shape[0], planes.shape[1]
         items = planes.reshape(n_planes * batch, *planes.shape[2:])
         n_items = items.shape[0]
         S, Bg, R = plan.n_sg, plan.ngb, plan.rr
-        ncol = self.tiles.shape[-1]
+        G = S * Bg
+        ncol = self.tiles.shape[-2]
         O, K = plan.cout_sg, self.code.columns
         L = self._positions_out(x)
         chunk = opts.chunk_elements
         items_per_chunk = max(1, (4 * chunk) // max(1, S * L * ncol))
-        y = torch.zeros(batch, S, L, O)
+        y = torch.zeros(batch, S, O, L)
         sample_of_item = torch.arange(n_items) % batch
         coef_of_item = pcoef.repeat_interleave(batch)
         hist = self._hist if self.recording else None
+        buf = torch.empty(0)
         for i0 in range(0, n_items, items_per_chunk):
             it = items[i0:i0 + items_per_chunk]
             n = it.shape[0]
             M = n * L
-            acc = torch.zeros(S, M, ncol)
-            m_sub = min(M, max(128, chunk // max(1, Bg * ncol)))
-            nbc = max(1, min(S * Bg, chunk // max(1, m_sub * ncol)))
+            acc = torch.zeros(S, ncol, M)
+            # m_sub inputs x nbc read groups per bmm: about `chunk` partial sums
+            m_sub = min(L if L > 1 else n, max(64, chunk // max(1, Bg * ncol)))
+            nbc = max(1, min(G, chunk // max(1, m_sub * ncol)))
+            if buf.numel() < nbc * m_sub * ncol:
+                buf = torch.empty(nbc * m_sub * ncol)
             for p in range(plan.positions):
                 feats = self._features(it, p)  # (n, F, L)
                 if not plan.identity_gather[p]:
                     feats = torch.cat([feats, feats.new_zeros(n, 1, L)], dim=1)
                     feats = feats.index_select(1, plan.gather[p])
-                # (n, S*Bg*R, L) -> (S*Bg, n*L, R)
-                xg = feats.reshape(n, S * Bg, R, L).permute(1, 0, 3, 2).reshape(S * Bg, M, R)
+                f4 = feats.reshape(n, G, R, L)
+                if L == 1:  # (G, R, n): column-major matrices, no copy
+                    xs = [(f4[:, :, :, 0].permute(1, 2, 0), 0, n)]
+                else:  # per item: (G, R, L) row-major
+                    xs = [(f4[i], i * L, L) for i in range(n)]
                 wp = self.tiles[p]
-                for m0 in range(0, M, m_sub):
-                    m1 = min(M, m0 + m_sub)
-                    for g0 in range(0, S * Bg, nbc):
-                        g1 = min(S * Bg, g0 + nbc)
-                        wt = wp[g0:g1]
-                        if self.read_sigma > 0:
-                            wt = devices.read_noise_(wt, self.read_sigma, self._noise_gen)
-                        out = torch.bmm(xg[g0:g1, m0:m1], wt)
-                        if opts.adc:
-                            out.round_()
-                            if self.needs_clamp:
-                                out.clamp_(0, self.max_code)
-                            if hist is not None:
-                                hist += torch.histc(out, bins=self.max_code + 1, min=-0.5,
-                                                    max=self.max_code + 0.5).double()
-                        sg0, sg1 = g0 // Bg, (g1 - 1) // Bg
-                        if sg0 == sg1:
-                            acc[sg0, m0:m1] += out.sum(0)
-                        else:
-                            idx = torch.arange(g0, g1) // Bg
-                            acc[:, m0:m1].index_add_(0, idx, out)
-            # shift-add over slices / polarity / reference, then planes
-            comb = acc[..., :O * K].reshape(S, M, O, K) @ self.coef  # (S, M, O)
+                for g0 in range(0, G, nbc):
+                    g1 = min(G, g0 + nbc)
+                    wt = wp[g0:g1]
+                    if self.read_sigma > 0:  # a fresh draw for every read
+                        wt = devices.read_noise_(wt, self.read_sigma, self._noise_gen)
+                    sg0, sg1 = g0 // Bg, (g1 - 1) // Bg
+                    idx = None if sg0 == sg1 else torch.arange(g0, g1) // Bg - sg0
+                    for xt, base, width in xs:
+                        for m0 in range(0, width, m_sub):
+                            m1 = min(width, m0 + m_sub)
+                            out = buf[:(g1 - g0) * ncol * (m1 - m0)].view(g1 - g0, ncol,
+                                                                          m1 - m0)
+                            torch.bmm(wt, xt[g0:g1, :, m0:m1], out=out)
+                            if opts.adc:
+                                out.round_()
+                                if self.needs_clamp:
+                                    out.clamp_(0, self.max_code)
+                                if hist is not None:
+                                    hist += torch.histc(out, bins=self.max_code + 1,
+                                                        min=-0.5,
+                                                        max=self.max_code + 0.5).double()
+                            a = acc[:, :, base + m0:base + m1]
+                            if idx is None:
+                                a[sg0] += out.sum(0)
+                            else:
+                                a[sg0:sg1 + 1].index_add_(0, idx, out)
+            # shift-add over slices / polarity / reference, then over planes
+            comb = torch.einsum("sokm,k->som", acc[:, :O * K].reshape(S, O, K, M), self.coef)
             if plan.n_ref:
-                ref = acc[..., O * K:].index_select(2, plan.ref_of_weight)  # (S, M, O)
+                ref = acc[:, O * K:].index_select(1, plan.ref_of_weight)  # (S, O, M)
                 comb = comb + self.coef_ref * ref
-            comb = comb.reshape(S, n, L, O) * coef_of_item[i0:i0 + n].view(1, n, 1, 1)
-            y.index_add_(0, sample_of_item[i0:i0 + n], comb.permute(1, 0, 2, 3))
+            comb = comb.reshape(S, O, n, L) * coef_of_item[i0:i0 + n].view(1, 1, n, 1)
+            y.index_add_(0, sample_of_item[i0:i0 + n], comb.permute(2, 0, 1, 3))
         y = y * (self.w_step * self.drift_gain)
-        # (batch, S, L, O) -> (batch, S*O, L), keep real output channels
-        y = y.permute(0, 1, 3, 2).reshape(batch, S * O, L)
+        y = y.reshape(batch, S * O, L)
         valid = plan.out_channel.reshape(-1) >= 0
         if not bool(valid.all()):
             y = y[:, valid]

@@ -65,8 +65,9 @@ class SimOptions(BaseModel):
     """Input (DAC) full scale per layer: ``calibrated`` = the maximum |input| seen in a
     calibration pass (see :func:`ppa_sim.accuracy.convert.calibrate`), falling back to
     ``dynamic`` (the maximum of each batch) for layers not calibrated."""
-    chunk_elements: Annotated[int, Field(ge=1 << 12)] = 1 << 21
-    """Partial sums materialised at once per layer (bounds memory; 2**21 floats = 8 MiB)."""
+    chunk_elements: Annotated[int, Field(ge=1 << 12)] = 1 << 18
+    """Partial sums materialised at once (2**18 floats = 1 MiB: stays in a core's L2
+    cache, measured fastest on Xeon; the running sums take at most 4x this)."""
 
     def ideal(self) -> SimOptions:
         """The same options with every non-ideality off (exact floating point)."""

@@ -65,12 +65,15 @@ group "adc" -- kinds "sar", "flash", "mlsa", "ramp", "cco"::
     actions:
       "convert"    ONE conversion of ``spec.bits`` bits; latency = one
                    conversion time (1 / sample rate).
-    info: sample_rate_msps (the rate used: spec.sample_rate_msps or the
-          model's maximum at this node), max_sample_rate_msps,
-          fom_fj_per_step (Walden FoM = E / 2^bits), power_mw (at that rate).
-    spec.params (optional): "enob_loss_bits" (ENOB = bits - loss, default
-    per model), "parallel_sa" for mlsa (comparators in parallel, default
-    2^bits - 1), "cycles_per_step" for ramp (default 1).
+    info: sample_rate_msps (the rate used: spec.sample_rate_msps, or when
+          None the model's nominal rate -- SAR: its speed corner, others:
+          their maximum), max_sample_rate_msps (a higher requested rate is a
+          ConfigError), enob, fom_fj_per_step (Walden FoM = E / 2^ENOB),
+          power_mw (at that rate).
+    spec.params (optional; unknown names are a ConfigError): every kind
+    "enob_loss_bits"; mlsa "sense_ns" (1.0); ramp "cycles_per_step" (1),
+    "shared_by" (64 columns per ramp/counter), "bias_ua" (2); cco
+    "mean_code_fraction" (0.5).
 
 group "dac" -- kinds "wl_driver", "dac", "level_shifter"::
 
@@ -102,9 +105,12 @@ group "decoder"::
 
 group "mux" -- kind "column_mux"::
 
-        fn(sub: SubarraySpec, node: CmosNode, *, calibration=None)
+        fn(sub: SubarraySpec, node: CmosNode, *, signal_v: float | None = None,
+           calibration=None)
 
-    area: all transmission gates + the mux select decoder of one subarray.
+    area: all transmission gates + the mux select decoder of one subarray
+    (zero cost when columns_per_adc == 1 or sub.column_mux is False).
+    signal_v: column signal swing through the gates (default Vdd/2).
       "switch"     ONE mux selection: every ADC of the subarray switches to its
                    next column (cols / columns_per_adc gates toggled).
     info: inputs_per_mux, muxes.
@@ -143,17 +149,20 @@ group "buffer" -- kinds "sram", "edram", "register_file"::
 group "interconnect" -- kinds "htree", "bus", "mesh"::
 
         fn(spec: InterconnectSpec, node: CmosNode, *, endpoints: int, span_um: float,
-           calibration=None, toggle=0.5)
+           level: str | None = None, calibration=None, toggle=0.5)
 
     ``endpoints``: children connected (PEs, tiles); ``span_um``: side of the
     square region they tile (e.g. sqrt of the tile area for a tile-level
-    H-tree). area/leakage: wires' repeaters and (mesh) routers.
+    H-tree); level: metal level (None: global for span >= 1 mm, else
+    intermediate). area/leakage: wires' repeaters, bus taps, (mesh) routers.
       "transfer"   ONE ``spec.width_bits``-wide transfer from the root (or
                    one edge for a mesh) to an average endpoint, all wire
                    segments, repeaters and routers on the way.
       "hop"        (mesh only) ONE router + one link traversal.
     info: avg_distance_um, avg_hops (mesh), energy_per_bit_mm_pj,
-          wire_length_um (total).
+          wire_length_um (total), repeater_spacing_um.
+
+Equations, parameters and sources of every model: docs/models.md.
 """
 
 from ppa_sim.components.registry import get, groups, kinds, register

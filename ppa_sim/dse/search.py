@@ -25,7 +25,6 @@ an SQLite database: several processes (or machines sharing the file) can run
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import time
 import warnings
@@ -62,39 +61,36 @@ _ATTR = "ppa_sim"
 # ----------------------------------------------------------------------------- accuracy
 
 
-def _load_model_file(path: str) -> Any:
-    spec = importlib.util.spec_from_file_location(f"_ppa_sim_model_{abs(hash(path))}", path)
-    if spec is None or spec.loader is None:
-        raise ConfigError([Problem(path, "", "cannot import the model file")])
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    for name in ("model", "build_model"):
-        if callable(getattr(mod, name, None)):
-            return getattr(mod, name)()
-    if hasattr(mod, "MODEL"):
-        return mod.MODEL
-    raise ConfigError([Problem(path, "", "the model file defines no model()/build_model()/MODEL")])
-
-
 @dataclass
 class AccuracyFn:
-    """``accuracy(design) -> mean hardware accuracy`` (picklable: ships to workers)."""
+    """``accuracy(design) -> mean hardware accuracy`` (picklable: ships to workers).
+
+    Runs :func:`ppa_sim.accuracy.evaluate.simulate_accuracy` on the design: the
+    same crossbars, ADCs and device non-idealities the estimate costs.
+    """
 
     model: Any
-    """An nn.Module, or a path to a .py file whose model()/build_model()/MODEL gives one."""
+    """A trained nn.Module, or a model file for :func:`ppa_sim.accuracy.data.load_model`
+    (a .py with model()/build_model()/MODEL and optional WEIGHTS, or a .pt state_dict)."""
     data: Any
+    """A built-in data set name (digits, mnist: its test split) or what simulate_accuracy takes."""
     runs: int = 3
     seed: int = 0
     samples: int | None = None
+    """Use only the first ``samples`` test images of a built-in data set (faster searches)."""
 
     def __call__(self, design: Any) -> float:
-        from ppa_sim.api import simulate_accuracy
+        from ppa_sim.accuracy.data import dataset_split, load_model
+        from ppa_sim.accuracy.evaluate import simulate_accuracy
 
-        model = _load_model_file(self.model) if isinstance(self.model, str) else self.model
-        kw: dict[str, Any] = {}
-        if self.samples is not None:
-            kw["samples"] = self.samples
-        res = simulate_accuracy(model, self.data, design, runs=self.runs, seed=self.seed, **kw)
+        model = load_model(self.model) if isinstance(self.model, (str, Path)) else self.model
+        data = self.data
+        if self.samples is not None and isinstance(data, str):
+            ds = dataset_split(data, "test")
+            x, y = ds.tensors
+            data = (x[: self.samples], y[: self.samples])
+        res = simulate_accuracy(model, data, design, runs=self.runs, seed=self.seed,
+                                progress=False)
         return float(res.mean)
 
 

@@ -110,13 +110,22 @@ def _load_networks(loaded: LoadedSweep) -> dict[str, Any]:
 
 
 def _accuracy_fn(loaded: LoadedSweep) -> Any:
+    """The spec's accuracy evaluation (model loaded once here, so a bad model file
+    fails the sweep up front instead of every point)."""
     acc = loaded.spec.accuracy
     if acc is None:
         return None
+    from ppa_sim.accuracy.data import load_model
     from ppa_sim.dse.search import make_accuracy_fn
+    from ppa_sim.errors import PpaSimError
 
-    return make_accuracy_fn(model=str(loaded.base_dir / acc.model), data=acc.dataset,
-                            runs=acc.runs, seed=acc.seed, samples=acc.samples)
+    path = loaded.base_dir / acc.model
+    try:
+        load_model(str(path))
+    except PpaSimError as e:
+        raise ConfigError([Problem(loaded.file, "accuracy.model", str(e))]) from None
+    return make_accuracy_fn(model=str(path), data=acc.dataset, runs=acc.runs, seed=acc.seed,
+                            samples=acc.samples)
 
 
 def run_sweep(spec: str | Path | Mapping[str, Any] | LoadedSweep, out: str | Path | None = None,

@@ -31,7 +31,7 @@ layers run on the chip's digital unit and occupy no tiles.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ppa_sim.errors import MappingError
@@ -188,9 +188,16 @@ def plan(network: Network, design: Design) -> Plan:
 
     parts: dict[str, Partition] = {}
     steps: dict[str, int] = {}
+    same: dict[tuple, Partition] = {}   # layers of equal shape share one cut (ResNets)
     for lay in network.layers:
         if lay.kind in WEIGHT_KINDS or lay.kind == "matmul":
-            p = partition(lay, design)
+            key = (lay.kind, lay.groups, lay.matrix_rows, lay.matrix_cols, lay.kernel,
+                   lay.weight_bits)
+            p = same.get(key)
+            if p is None:
+                p = same[key] = partition(lay, design)
+            elif p.layer != lay.name:
+                p = replace(p, layer=lay.name)
             parts[lay.name] = p
             steps[lay.name] = input_cycles(lay, design) * max(1, row_groups(p, design))
 

@@ -212,8 +212,18 @@ class _Builder:
         inputs = [inp]
         self.batch = first[0] or 1
         self.src[inputs[0].name] = ("",)
+        errors: list[str] = []
         for node in self.graph.node:
-            self._node(node)
+            try:
+                self._node(node)
+            except NetworkError as exc:
+                # keep walking so that one error lists every unsupported node
+                errors.append(str(exc))
+                self._alias(node, [i for i in node.input if i and i in self.src])
+        if len(errors) == 1:
+            raise NetworkError(errors[0])
+        if errors:
+            raise NetworkError(f"{len(errors)} nodes cannot be mapped:\n  " + "\n  ".join(errors))
         if not any(lay.kind in ("conv2d", "linear", "matmul") for lay in self.layers):
             raise NetworkError(f"{self.source}: no Conv, Gemm or MatMul node")
         return Network(name=name, input_shape=tuple(int(d) for d in first[1:]),  # type: ignore[arg-type]

@@ -172,6 +172,7 @@ class _Builder:
         self.by_name: dict[str, Layer] = {}
         self.calls: dict[str, int] = {}
         self.used: set[str] = set()
+        self.errors: list[str] = []
         # module names are reserved up front so a functional op never takes one
         self.reserved = {n.target for n in gm.graph.nodes if n.op == "call_module"}
 
@@ -263,10 +264,20 @@ class _Builder:
                 self.const.add(node)
                 self.src[node] = ()
                 continue
-            if node.op == "call_module":
-                self._module(node, ins)
-            else:
-                self._function(node, ins)
+            try:
+                if node.op == "call_module":
+                    self._module(node, ins)
+                else:
+                    self._function(node, ins)
+            except NetworkError as exc:
+                # keep walking so that one error lists every unmappable operation
+                self.errors.append(str(exc))
+                self._alias(node, ins)
+        if len(self.errors) == 1:
+            raise NetworkError(self.errors[0])
+        if self.errors:
+            raise NetworkError(f"{len(self.errors)} operations cannot be mapped:\n  "
+                               + "\n  ".join(self.errors))
         return self.layers
 
     # ----------------------------------------------------------- call_module

@@ -1,5 +1,8 @@
 """Machine-readable exports of an estimate: JSON (the DESIGN.md contract) and CSV.
 
+Also reads accuracy results back (:func:`load_accuracy_json`) so they can join
+an estimate's HTML report.
+
 CSV layout
 ----------
 One rectangular table (RFC 4180, header row first, full float precision,

@@ -30,9 +30,9 @@ import yaml
 from ppa_sim import __version__
 from ppa_sim.report import data
 from ppa_sim.report.fmt import DASH, num, pct
-from ppa_sim.results import AccuracyResult, Estimate
+from ppa_sim.results import CATEGORIES, AccuracyResult, Estimate
 
-#: Colours of component categories (Tableau 10 + 2, colour-blind-friendly order).
+#: Colours of component categories, in CATEGORIES order (Tableau 10 palette + 2).
 PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1",
            "#FF9DA7", "#9C755F", "#BAB0AC", "#1F3A5F", "#8CD17D")
 FONT = "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
@@ -45,8 +45,6 @@ def _t(value: Any) -> str:
 
 
 def _colors(categories: Sequence[str]) -> dict[str, str]:
-    from ppa_sim.results import CATEGORIES
-
     out = {}
     extra = 0
     for c in categories:

@@ -47,7 +47,8 @@ class AdcSpec(Spec):
     columns_per_adc: PosInt = 8
     """Columns time-multiplexed onto one ADC through the column mux (1 = no mux)."""
     sample_rate_msps: PositiveFloat | None = None
-    """Conversion rate (MS/s); None = as fast as the ADC model allows."""
+    """Conversion rate (MS/s); None = the model's nominal rate (SAR: its energy-efficient
+    speed corner; other kinds: as fast as the model allows). Above the maximum: error."""
     params: dict[str, float] = Field(default_factory=dict)
     """Topology-specific knobs documented by each ADC model."""
 

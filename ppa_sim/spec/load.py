@@ -436,14 +436,15 @@ def _is_file(p: Path) -> bool:
 
 
 def _named_file(folder: Path, name: str) -> Path | None:
-    """``folder/<name>.yaml`` when that file exists and declares ``name: <name>``."""
+    """``folder/<name>.yaml`` when that file exists and declares ``name: <name>``.
+
+    A file of that name that cannot be read is the user's problem to see, so its
+    ConfigError propagates instead of a misleading "unknown node".
+    """
     cand = folder / f"{name}.yaml"
     if not _is_file(cand):
         return None
-    try:
-        data, _ = read_yaml(cand)
-    except ConfigError:
-        return None
+    data, _ = read_yaml(cand)
     return cand if data.get("name") == name else None
 
 
@@ -634,7 +635,9 @@ def load_design(path: str | Path,
     """Load an architecture YAML (path or shipped name) and its technology."""
     p = resolve_architecture_path(path)
     raw, lines = _read_arch_raw(p)
-    return design_from_dict(raw, fname=str(path), lines=lines, base_dir=p.parent,
+    # problems name the file as the user gave it, or the file a shipped name resolved to
+    fname = str(path) if _is_file(Path(path)) else str(p)
+    return design_from_dict(raw, fname=fname, lines=lines, base_dir=p.parent,
                             overrides=overrides)
 
 

@@ -55,22 +55,27 @@ class CmosNode(Spec):
     vth_v: Annotated[float, Field(gt=0, le=2)]
     """Threshold voltage of the nominal nMOS device (V)."""
     ion_n_ua_per_um: PositiveFloat
-    """nMOS on-current per µm of gate width at Vdd (µA/µm)."""
+    """nMOS on-current per µm of (effective) gate width at Vdd (µA/µm). FinFET/GAA nodes:
+    per µm of W_eff (fin perimeter, all sheets), so ``ion * min_width_nm`` is one fin's current."""
     ion_p_ua_per_um: PositiveFloat
     """pMOS on-current per µm of gate width at Vdd (µA/µm)."""
     ioff_n_na_per_um: NonNegFloat
     """nMOS off (sub-threshold + gate) leakage per µm of width at Vdd (nA/µm)."""
     cgate_ff_per_um: PositiveFloat
-    """Gate capacitance per µm of gate width (fF/µm)."""
+    """Gate capacitance per µm of (effective) gate width (fF/µm), same width basis as Ion."""
     cdrain_ff_per_um: PositiveFloat
     """Drain junction + overlap capacitance per µm of width (fF/µm)."""
     min_width_nm: PositiveFloat
-    """Minimum transistor width (nm), the unit the 'W/F' sizes refer to is F."""
+    """Effective width of the smallest transistor (nm): 2F on planar nodes (NeuroSim's
+    MIN_NMOS_SIZE), one fin / one nanosheet stack (W_eff) on FinFET/GAA nodes, where widths
+    are quantised to whole fins (NeuroSim: fins = ceil(W / 2F))."""
     fo4_delay_ps: PositiveFloat
-    """Fan-out-of-4 inverter delay (ps)."""
+    """Fan-out-of-4 inverter delay (ps): 0.69 R_mult (Vdd/Ion) (C_drain + 4 C_gate) in the
+    shipped nodes; the unit for digital critical paths."""
     wires: Wires
     sram_cell_area_f2: PositiveFloat
-    """6T SRAM bit-cell area in F²."""
+    """6T SRAM bit-cell area in F² (F = ``feature_size_nm``). F² areas GROW at FinFET/GAA
+    nodes because cells stop scaling with the node name; absolute areas still shrink."""
     inv_area_f2: PositiveFloat
     """Minimum inverter area in F² (standard-cell basis for digital periphery)."""
     nand2_area_f2: PositiveFloat

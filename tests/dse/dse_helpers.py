@@ -86,3 +86,46 @@ def crossbar_estimate(design: Any, network: Any) -> dict[str, Any]:
     latency_us = conversions * sub.adc.columns_per_adc / max(xbars * sub.cols, 1) * 1e-3
     return {"totals": {"area_mm2": area_mm2, "energy_uj": energy_uj, "latency_us": latency_us},
             "breakdown": {"area_mm2": {"array": area_mm2}}}
+
+
+MLP_FILE = """from torch import nn
+
+INPUT_SHAPE = (1, 8, 8)
+WEIGHTS = "mlp.pt"
+
+
+def model():
+    return nn.Sequential(nn.Flatten(), nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+"""
+
+
+def trained_mlp() -> Any:
+    """A small MLP (the model of ``MLP_FILE``) trained on sklearn's digits train split
+    in well under a second (seeded)."""
+    import torch
+    from torch import nn
+
+    from ppa_sim.accuracy.data import dataset_split
+
+    g = torch.Generator().manual_seed(0)
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+    model.input_shape = (1, 8, 8)
+    x, y = dataset_split("digits", "train").tensors
+    opt = torch.optim.Adam(model.parameters(), lr=0.02)
+    for _ in range(60):
+        idx = torch.randperm(len(x), generator=g)[:512]
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(x[idx]), y[idx]).backward()
+        opt.step()
+    return model.eval()
+
+
+def write_mlp_files(folder: Path) -> Path:
+    """``mlp.py`` + trained ``mlp.pt`` in ``folder``; returns the .py path."""
+    import torch
+
+    py = folder / "mlp.py"
+    py.write_text(MLP_FILE)
+    torch.save(trained_mlp().state_dict(), folder / "mlp.pt")
+    return py

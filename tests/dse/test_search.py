@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from dse_helpers import trained_mlp
 
 from ppa_sim import api
 from ppa_sim.errors import ConfigError
@@ -58,3 +59,21 @@ def test_search_rejects_bad_inputs() -> None:
     with pytest.raises(ConfigError, match="no model and data"):
         api.search(arch="default", network="vgg8", space={"subarray.rows": [64]},
                    objectives={"accuracy": "max", "energy_uj": "min"}, n_trials=1)
+
+
+def test_search_with_accuracy_objective() -> None:
+    model = trained_mlp()
+    res = api.search(arch="default", network=model, model=model, data="digits",
+                     accuracy_runs=1, accuracy_samples=120,
+                     space={"subarray.adc.bits": [2, 8], "subarray.rows": [64, 128]},
+                     objectives={"energy_uj": "min"}, n_trials=4, seed=0)
+    assert res.objectives == {"energy_uj": "min", "accuracy": "max"}
+    ok = [r for r in res if r["status"] == "ok"]
+    assert ok
+    accs = {r["params"]["subarray.adc.bits"]: r["totals"]["accuracy"] for r in ok}
+    assert all(0.0 <= a <= 1.0 for a in accs.values())
+    if 8 in accs:  # an 8-bit ADC design keeps a trained MLP well above chance (10 %)
+        assert accs[8] > 0.5
+    front = res.pareto()
+    assert front and all("accuracy" in r["totals"] for r in front)
+    assert "accuracy ↑" in res.pareto_table()

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
-from dse_helpers import ROOT, write_spec
+from dse_helpers import ROOT, write_mlp_files, write_spec
 
 from ppa_sim import api
 from ppa_sim.cli import main as cli_main
 from ppa_sim.dse.store import ResultStore, StoreError
 from ppa_sim.dse.sweep import run_sweep
+from ppa_sim.errors import ConfigError
 
 AXES = {"subarray.rows": [64, 128, 256], "subarray.adc.bits": [4, 6],
         "subarray.cols": [128, 100]}  # cols 100 is not a multiple of 8 columns per ADC
@@ -67,6 +69,7 @@ def test_rerun_skips_finished_points_and_refuses_other_spec(reference: tuple,
     other = write_spec(tmp_path / "other.yaml", axes={**AXES, "subarray.rows": [64, 512]})
     with pytest.raises(StoreError, match="different sweep spec"):
         run_sweep(other, store, progress=False)
+    store = Path(shutil.copy(store, tmp_path / "copy.sqlite"))  # closed store: one file
     forced = run_sweep(other, store, progress=False, force=True)
     # the 8 points of rows 64 were kept; only the rows-512 ones were evaluated
     assert forced.stats.evaluated == 4 and forced.stats.skipped == 4
@@ -135,3 +138,24 @@ def test_store_keeps_spec_and_base_for_reports(reference: tuple) -> None:
                                    "maximize": []}
         assert s["axes"]["subarray.rows"] == [64, 128, 256]
         assert st.base()["raw"]["name"] == "default"
+
+
+def test_sweep_with_accuracy_objective(tmp_path: Path) -> None:
+    """A sweep whose spec simulates a trained model on every design point."""
+    write_mlp_files(tmp_path)
+    spec = write_spec(tmp_path / "acc.yaml", networks=["mlp.py"],
+                      axes={"subarray.adc.bits": [2, 8]},
+                      accuracy={"model": "mlp.py", "dataset": "digits", "runs": 1,
+                                "samples": 120},
+                      objectives={"minimize": ["energy_uj"], "maximize": ["accuracy"]})
+    res = run_sweep(spec, tmp_path / "acc.sqlite", progress=False)
+    assert [r["status"] for r in res] == ["ok", "ok"]
+    acc = {r["params"]["subarray.adc.bits"]: r["totals"]["accuracy"] for r in res}
+    assert acc[8] > 0.6  # a trained MLP on 8-bit ADCs stays far above chance (10 %)
+    assert acc[2] <= acc[8]  # a 2-bit ADC cannot be more accurate than an 8-bit one
+    assert "accuracy ↑" in res.pareto_table()
+    bad = write_spec(tmp_path / "bad.yaml", networks=["mlp.py"],
+                     accuracy={"model": "missing.py"},
+                     objectives={"maximize": ["accuracy"]})
+    with pytest.raises(ConfigError, match="accuracy.model"):
+        run_sweep(bad, None, progress=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -109,3 +110,28 @@ def test_list_nodes_devices_architectures() -> None:
                                              "sram_digital_22nm"}
     for r in nodes + devices + archs:
         assert len(r.split()) >= 4  # a one-line description follows the figures
+
+
+def test_user_data_folder_with_a_broken_node(tmp_path: Path) -> None:
+    """PPA_SIM_DATA libraries: good files listed, a broken one reported (exit 1), and a
+    design referencing the broken node gets that file's error, not 'unknown node'."""
+    import os
+    import shutil
+
+    for sub in ("cmos", "devices"):
+        shutil.copytree(ROOT / "technology" / sub, tmp_path / "technology" / sub)
+    (tmp_path / "architectures").mkdir()
+    (tmp_path / "technology" / "cmos" / "9nm.yaml").write_text(
+        "name: 9nm\nnode_nm: 9\nvdd_v: [0.7\n", encoding="utf-8")
+    arch = tmp_path / "architectures" / "a.yaml"
+    arch.write_text(ARCH.replace("node: 22nm", "node: 9nm"), encoding="utf-8")
+    env = {**os.environ, "PPA_SIM_DATA": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-m", "ppa_sim.cli", "list", "nodes"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert re.search(r"9nm.yaml:[34]: <root>: YAML syntax error", proc.stderr), proc.stderr
+    assert len(_table_rows(proc.stdout)) == len(list((ROOT / "technology" / "cmos").glob("*.yaml")))
+    proc = subprocess.run([sys.executable, "-m", "ppa_sim.cli", "validate", str(arch)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "9nm.yaml" in proc.stderr and "unknown node" not in proc.stderr

@@ -18,6 +18,7 @@ from _component_cases import all_nodes
 
 from ppa_sim.components import get
 from ppa_sim.spec.architecture import AdcSpec, BufferSpec
+from ppa_sim.units import pj_from_uw_ns
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,8 @@ for _b, (_e, _a) in ISAAC_ADC.items():
 # array model): an independent model -> 30 %.
 for _b in (4, 5, 6, 8):
     REFS.append(Ref(f"neurosim_sar_32nm_{_b}b", "DNN+NeuroSim V1.4 SarADC.cpp (LP, 32 nm)",
-                    (1.1294 * _b + 8.8998) * 1e-6 * (_b + 1) * 1e-9 * 1e12, 0.30,
-                    _sar(_b, "32nm", 1e3 / (_b + 1), "energy")))
+                    pj_from_uw_ns(1.1294 * _b + 8.8998, _b + 1), 0.30,
+                    _sar(_b, "32nm", 1000.0 / (_b + 1), "energy")))
 
 
 def _flash() -> float:

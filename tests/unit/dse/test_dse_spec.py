@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ppa_sim.dse.spec import (
@@ -42,6 +42,7 @@ def _axes(draw: st.DrawFn) -> dict[str, list[int]]:
 axes_st = st.composite(_axes)()
 
 
+@settings(deadline=None)  # timing varies on busy machines; no timed assertions
 @given(axes=axes_st, nets=st.integers(1, 3))
 def test_grid_expansion_counts(axes: dict[str, list[int]], nets: int) -> None:
     spec = SweepSpec(base=BASE, networks=[f"n{i}" for i in range(nets)], axes=axes)
@@ -55,6 +56,7 @@ def test_grid_expansion_counts(axes: dict[str, list[int]], nets: int) -> None:
     assert combos == set(itertools.product(*axes.values()))
 
 
+@settings(deadline=None)  # timing varies on busy machines; no timed assertions
 @given(axes=axes_st, seed=st.integers(0, 2**32 - 1), budget=st.integers(1, 40))
 def test_random_sampling_reproducible_distinct_and_within_grid(
         axes: dict[str, list[int]], seed: int, budget: int) -> None:
@@ -80,9 +82,9 @@ def test_random_sampling_depends_on_seed() -> None:
     assert len(draws) == 5
 
 
+@settings(deadline=None)  # timing varies on busy machines; no timed assertions
 @given(axes=axes_st, bound=st.integers(1, 10_000),
        op=st.sampled_from(["<=", ">=", "<", ">", "==", "!="]))
-@settings(suppress_health_check=[HealthCheck.filter_too_much])
 def test_parameter_constraints_filter_like_brute_force(
         axes: dict[str, list[int]], bound: int, op: str) -> None:
     if not axes:
@@ -101,6 +103,7 @@ names_st = st.from_regex(r"[a-z_][a-z0-9_]{0,8}(\.[a-z0-9_]{1,6}){0,3}", fullmat
 numbers_st = st.floats(allow_nan=False, allow_infinity=False, width=64)
 
 
+@settings(deadline=None)  # timing varies on busy machines; no timed assertions
 @given(lhs=names_st, op=st.sampled_from(["<=", ">=", "<", ">", "==", "!="]), rhs=numbers_st,
        sp1=st.sampled_from(["", " ", "  "]), sp2=st.sampled_from(["", " "]))
 def test_constraint_parser_round_trip(lhs: str, op: str, rhs: float, sp1: str, sp2: str) -> None:
@@ -108,6 +111,7 @@ def test_constraint_parser_round_trip(lhs: str, op: str, rhs: float, sp1: str, s
     assert (c.lhs, c.op, c.rhs) == (lhs, op, rhs)
 
 
+@settings(deadline=None)  # timing varies on busy machines; no timed assertions
 @given(value=st.floats(-1e6, 1e6), bound=st.floats(-1e6, 1e6))
 def test_constraint_holds_matches_python(value: float, bound: float) -> None:
     for op, f in (("<=", value <= bound), (">", value > bound), ("!=", value != bound)):

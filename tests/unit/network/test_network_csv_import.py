@@ -134,3 +134,55 @@ def test_random_corruption_only_raises_network_error(edits: list) -> None:
 
 def test_columns_documented() -> None:
     assert len(COLUMNS) == 8 and COLUMNS[6] == "max_pool" and COLUMNS[7] == "stride"
+
+
+@pytest.mark.parametrize("fname", ["NetWork_VGG8.csv", "NetWork_DenseNet40.csv"])
+def test_macs_equal_neurosim_operation_count(fname: str) -> None:
+    """For stride-1 files NeuroSim's main.cpp counts 2*IH*IW*IC*KH*KW*OC operations per
+    row ('same' padding keeps the map size); our MACs are exactly half of that."""
+    path = DATA / fname
+    rows = [[int(v) for v in line.split(",")] for line in path.read_text().split()]
+    assert all(r[7] == 1 for r in rows)
+    neurosim_ops = sum(2 * r[0] * r[1] * r[2] * r[3] * r[4] * r[5] for r in rows)
+    net = from_csv(path)
+    assert 2 * net.macs == neurosim_ops
+    assert len(net.weight_layers) == len(rows)
+
+
+def test_densenet40_transition_and_global_pool() -> None:
+    """NeuroSim's DenseNet-40 file: pooled transition rows and a global pool before fc."""
+    net = from_csv(DATA / "NetWork_DenseNet40.csv")
+    pools = [lay for lay in net if lay.kind == "pool"]
+    assert [p.out_shape for p in pools] == [(48, 16, 16), (60, 8, 8), (132, 1, 1)]
+    assert net.layer("fc0").in_shape == (132,)
+
+
+@st.composite
+def _valid_csv(draw: st.DrawFn) -> str:
+    h = draw(st.integers(4, 40))
+    c = draw(st.integers(1, 16))
+    rows = []
+    for _ in range(draw(st.integers(1, 5))):
+        k = draw(st.sampled_from([1, 3, 5, 7]))
+        s = draw(st.integers(1, 2))
+        oc = draw(st.integers(1, 64))
+        out = (h + 2 * ((k - 1) // 2) - k) // s + 1
+        if out < 2 or k > h + 2 * ((k - 1) // 2):
+            break
+        pool = draw(st.integers(0, 1))
+        rows.append(f"{h},{h},{c},{k},{k},{oc},{pool},{s}")
+        h, c = (out // 2 if pool else out), oc
+    feats = h * h * c
+    for _ in range(draw(st.integers(0 if rows else 1, 3))):
+        oc = draw(st.integers(1, 100))
+        rows.append(f"1,1,{feats},1,1,{oc},0,1")
+        feats = oc
+    return "\n".join(rows) + "\n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(_valid_csv())
+def test_valid_files_round_trip(text: str) -> None:
+    net = from_csv_text(text)
+    assert to_csv_text(net) == text
+    assert len(net.weight_layers) == len(text.split())

@@ -157,3 +157,16 @@ def test_grouped_conv_global_pool_and_concat(tmp_path: Path) -> None:
     assert net.layer("gap").kernel == (8, 8) and net.layer("gap").out_shape == (24, 1, 1)
     assert net.layer("flat").kind == "flatten"
     assert (net.layer("fc").kind, net.layer("fc").macs) == ("linear", 24 * 5)
+
+
+def test_every_unsupported_node_listed_once(tmp_path: Path) -> None:
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"], name="conv", kernel_shape=[3, 3]),
+             helper.make_node("LRN", ["c"], ["n"], name="norm1", size=3),
+             helper.make_node("Relu", ["n"], ["r"], name="relu"),
+             helper.make_node("LpNormalization", ["r"], ["y"], name="lp")]
+    path = _save(tmp_path, nodes, [_init("w", 4, 3, 3, 3)], [1, 3, 8, 8], [1, 4, 6, 6], "two")
+    with pytest.raises(NetworkError) as info:
+        from_onnx(path)
+    msg = str(info.value)
+    assert msg.startswith("2 nodes cannot be mapped")
+    assert "node 'norm1' (op LRN)" in msg and "node 'lp' (op LpNormalization)" in msg

@@ -268,3 +268,14 @@ def test_functional_pools_and_token_linear() -> None:
     pools = [lay for lay in net if lay.kind == "pool" and lay.pool == "avg"]
     assert [p.out_shape for p in pools] == [(8, 2, 2), (16,), (8,)]
     assert net.layer("add").inputs == ("head", "mean_1")
+
+
+def test_all_unmappable_operations_in_one_error() -> None:
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.Upsample(scale_factor=2), nn.Conv2d(2, 2, 1),
+                          nn.PixelShuffle(1))
+    with pytest.raises(NetworkError) as info:
+        from_torch(model, (1, 8, 8))
+    msg = str(info.value)
+    assert msg.startswith("2 operations cannot be mapped")
+    assert "module '1' (torch.nn.modules.upsampling.Upsample)" in msg
+    assert "module '3' (torch.nn.modules.pixelshuffle.PixelShuffle)" in msg

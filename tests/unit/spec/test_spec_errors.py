@@ -38,6 +38,10 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     return p
 
 
+def _line_of(text: str, start: str) -> int:
+    return next(i for i, ln in enumerate(text.splitlines(), 1) if ln.startswith(start))
+
+
 ARCH = """\
 name: t
 technology: {node: 22nm, device: rram}
@@ -80,14 +84,17 @@ def test_r_off_not_above_r_on_in_a_device_file(tmp_path: Path) -> None:
     f = _write(tmp_path, "dev.yaml", text)
     with pytest.raises(ConfigError) as e:
         validate_file(f)
-    assert any("r_off_ohm" in p.message and "greater than r_on_ohm" in p.message
-               for p in _problems(e))
+    p = _one(e, "r_off_ohm")  # the cross-field check points at the key it names
+    assert "greater than r_on_ohm" in p.message and p.value == 5e4
+    assert p.line == _line_of(text, "r_off_ohm:")
 
 
 def test_r_off_not_above_r_on_through_an_override() -> None:
     with pytest.raises(ConfigError) as e:
-        load_design(DEFAULT, ["technology.device.r_off_ohm=1000"])
-    assert "must be greater than r_on_ohm" in str(e.value)
+        load_design("default", ["technology.device.r_off_ohm=1000"])
+    p = _one(e, "technology.device_overrides.r_off_ohm")
+    assert "must be greater than r_on_ohm" in p.message and p.value == 1000
+    assert p.file == str(DEFAULT)  # a shipped name is reported as the file it resolved to
 
 
 def test_negative_resistance(tmp_path: Path) -> None:
@@ -97,8 +104,7 @@ def test_negative_resistance(tmp_path: Path) -> None:
         validate_file(f)
     p = _one(e, "r_on_ohm")
     assert p.value == -100e3 and "> 0" in (p.allowed or "")
-    assert p.line == text.splitlines().index(next(ln for ln in text.splitlines()
-                                                    if ln.startswith("r_on_ohm"))) + 1
+    assert p.line == _line_of(text, "r_on_ohm:")
 
 
 def test_yaml_syntax_error_reports_the_line(tmp_path: Path) -> None:
