@@ -286,7 +286,7 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
     events = schedule(pl, design)
     costs = _Costs(design)
     sub = arch.subarray
-    n_adc = sub.cols // sub.adc.columns_per_adc
+    n_adc = arch.adcs_per_subarray  # column pairs per ADC with analog differential read-out
     clock_ns = 1e3 / arch.chip.clock_mhz
     act_bits = sub.dac.bits
     wbits = arch.weights.bits or sub.cell.bits
@@ -308,8 +308,13 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
     # ---- areas bottom-up (units)
     sub_parts = {
         "array": (base_arr, 1), "adc": (adc, n_adc), "column_mux": (mux, 1),
-        "wl_driver": (dac, 1), "switch_matrix": (sm, 1), "shift_add": (shadd, n_adc)}
+        "wl_driver": (dac, 1), "switch_matrix": (sm, 1),
+        # a subarray whose one read gives the whole dot product (one input cycle, all rows
+        # at once) has no per-column shift-add register
+        "shift_add": (shadd, n_adc if (sub.dac.cycles > 1 or sub.rows_per_read < sub.rows)
+                      else 0)}
     sub_area = sum(c.area_um2 * n for c, n in sub_parts.values() if c is not None)
+    sub_leak_uw = sum(c.leakage_uw * n for c, n in sub_parts.values() if c is not None)
     pe_core = arch.pe.subarrays * sub_area + n_adc * pe_tree.area_um2 + pe_buf.area_um2
     pe_bus = costs.bus("pe", arch.pe.subarrays, math.sqrt(pe_core))
     pe_area = pe_core + pe_bus.area_um2
@@ -331,6 +336,12 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
         clock_ns = max(clock_ns, rlf * (_t(base_arr, "read") + t_conv))
         t_step = sub.adc.columns_per_adc * clock_ns
         read_share = _t(base_arr, "read") / (_t(base_arr, "read") + t_conv)
+    elif adc.info.get("integrating"):
+        # an integrating converter (CCO: the column current sets the oscillator frequency
+        # and the counter counts while the read pulse flows) converts DURING the read
+        # window: one column's read + conversion take the longer of the two
+        t_step = rlf * sub.adc.columns_per_adc * max(_t(base_arr, "read"), t_conv)
+        read_share = min(1.0, _t(base_arr, "read") / max(_t(base_arr, "read"), t_conv))
     else:
         t_step = rlf * (_t(base_arr, "read") + sub.adc.columns_per_adc * t_conv)
         read_share = rlf * _t(base_arr, "read") / t_step if t_step else 0.0
@@ -339,6 +350,12 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
                  "chip": arch.chip.interconnect.width_bits}
     t_tile_rd = max(_t(tile_buf, "read"), clock_ns)
     t_chip = max(_t(chip_bus, "transfer"), clock_ns)
+    # a 2-D mesh has one router per tile, so the tiles of a layer inject and eject their
+    # data over their own links in parallel; under uniform random traffic a k x k mesh
+    # sustains 4/k flits per node per cycle (bisection bound, Dally & Towles, "Principles
+    # and Practices of Interconnection Networks", 2004, section 3.3.1), 1 for k <= 4
+    mesh_k = math.sqrt(max(1, pl.chip_tiles))
+    mesh_rate = min(1.0, 4.0 / mesh_k) if arch.chip.interconnect.kind == "mesh" else None
 
     layer_nodes: list[Cost] = []
     raw: list[tuple[Any, Mapping[str, float], dict[str, float], float, dict[str, float]]] = []
@@ -359,6 +376,8 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
                  * _e(glb, "write"))
         e_cbus = c.get("chip_bus_bits", 0) / xfer_bits["chip"] * _e(chip_bus, "transfer")
         t_cbus = c.get("chip_bus_bits", 0) / xfer_bits["chip"] * t_chip
+        if mesh_rate is not None:
+            t_cbus /= max(1.0, float(m.tiles)) * mesh_rate
         chip_bus_ns_total += t_cbus
         glb_e["read"] += e_glb
         glb_e["bus"] += e_cbus
@@ -446,8 +465,7 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
                      energy_pj=c["tile_bus_bits"] / arch.tile.interconnect.width_bits
                      * _e(tile_bus, "transfer"), category="interconnect"),
             ]
-            leak_uw = n_subs * sum(comp.leakage_uw * per for comp, per in sub_parts.values()
-                                   if comp is not None)
+            leak_uw = n_subs * sub_leak_uw
             leak_uw += n_pes * (n_adc * pe_tree.leakage_uw + pe_buf.leakage_uw
                                 + pe_bus.leakage_uw)
             leak_uw += n_tiles * (n_adc * (tile_tree.leakage_uw + actv.leakage_uw)
@@ -467,12 +485,11 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
                     lbd = {"array": st * read_share, "adc": st * (1 - read_share)}
                 else:
                     lbd = {"buffer": st}
-            node = Cost.node(f"layer:{lay.name}", [
-                Cost.node("tile", [Cost.node("pe", [Cost.node("subarray", sub_leaves)]
-                                             + pe_leaves)] + tile_leaves)])
+            tile_node = Cost.node("tile", [Cost.node("pe", [Cost.node("subarray", sub_leaves)]
+                                                     + pe_leaves)] + tile_leaves)
             for leaf in (*sub_leaves, *pe_leaves, *tile_leaves):
                 bd[leaf.category] = bd.get(leaf.category, 0.0) + leaf.energy_pj
-            layer_nodes.append(node)
+            layer_nodes.append(tile_node)
         else:
             per_layer_leak_uw.append(0.0)
             ops = ev.digital_ops
@@ -535,10 +552,9 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
     layer_results: list[LayerResult] = []
     for (m, c, bd, st, lbd), leak in zip(raw, per_layer_leak_uw, strict=True):
         if m.is_crossbar:
-            node = next(nodes)
             le = pj_from_uw_ns(leak, run_ns)
-            nodes_with_leak.append(Cost.node(node.name, list(node.children) + [
-                Cost(name="leakage", energy_pj=le, category="leakage")]))
+            nodes_with_leak.append(Cost.node(f"layer:{m.name}", [
+                next(nodes), Cost(name="leakage", energy_pj=le, category="leakage")]))
             bd = {**bd, "leakage": le}
         layer_results.append(LayerResult(
             name=m.name, kind=m.layer.kind, macs=m.layer.macs, crossbars=m.subarrays,

@@ -42,9 +42,9 @@ class ProgrammedCells:
     """Conductances of one layer's cells on one chip (normalised to nominal G_on)."""
 
     g: torch.Tensor
-    """Conductance at read time (variation, faults and drift applied)."""
+    """Conductance at read time (variation, faults and drift applied), float64."""
     g_programmed: torch.Tensor
-    """Conductance right after programming (t = t0): variation and faults only."""
+    """Conductance right after programming (t = t0): variation and faults only, float64."""
 
 
 def nominal_g_off(device: DeviceSpec) -> float:
@@ -88,7 +88,7 @@ def program(levels: torch.Tensor, n_levels: int, device: DeviceSpec, *, mask: to
             nu = (nu + device.drift_nu_sigma * torch.randn(shape, generator=generator,
                                                            dtype=dtype)).clamp_min(0.0)
         g = g0 * (drift_time_s / device.drift_t0_s) ** (-nu)
-    return ProgrammedCells(g=g.float(), g_programmed=g0.float())
+    return ProgrammedCells(g=g, g_programmed=g0)
 
 
 def read_noise_(weights: torch.Tensor, sigma: float, generator: torch.Generator) -> torch.Tensor:

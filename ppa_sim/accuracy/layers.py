@@ -196,6 +196,11 @@ class _Plan:
                 per_sg.append(rl)
             reads.append(per_sg)
         self.ngb = max(len(r) for per_sg in reads for r in per_sg)
+        # rows actually used by the fullest read group: the matmul needs no more (a
+        # read group of 3 rows on a 16-row read computes 3 rows; the ADC range
+        # still follows the physical rows_per_read)
+        rows_per_read = max(max((len(rd) for per_sg in reads for rl in per_sg for rd in rl),
+                                default=1), 1)
         self.rr = rows_per_read
         shape = (self.positions, n_sg, self.ngb, rows_per_read)
         lr = torch.full(shape, -1, dtype=torch.long)  # local row in W.reshape(cout, -1)
@@ -214,10 +219,10 @@ class _Plan:
         n_feat = cin if self.kernel_wise else cin * kk
         self.n_feat = n_feat
         # gather index into features padded with one zero feature at index n_feat
-        self.gather = torch.where(self.row_mask, feat, torch.full_like(feat, n_feat)).reshape(
-            self.positions, -1)
-        self.identity_gather = [bool(torch.equal(self.gather[p], torch.arange(n_feat)))
-                                for p in range(self.positions)]
+        # the same channels feed every kernel position (kernel-wise) -> one gather
+        self.gather = torch.where(self.row_mask, feat, torch.full_like(feat, n_feat))[0] \
+            .reshape(-1)
+        self.identity_gather = bool(torch.equal(self.gather, torch.arange(n_feat)))
         # output channels of each super-group (-1 = padding group)
         out = torch.full((n_sg, self.cout_sg), -1, dtype=torch.long)
         for sg in range(n_sg):
@@ -291,7 +296,8 @@ class CrossbarLayer(nn.Module):
         K = code.columns
         P_, S, B, R, O = vals.shape
         ncol = O * K + plan.n_ref
-        g = torch.empty((P_, S, B, R, ncol))
+        self._dtype = torch.float64 if opts.dtype == "float64" else torch.float32
+        g = torch.empty((P_, S, B, R, ncol), dtype=self._dtype)
         g0_sum = 0.0
         gt_sum = 0.0
         cond_sum = 0.0
@@ -301,7 +307,7 @@ class CrossbarLayer(nn.Module):
             cells = devices.program(levels, code.levels, dev, mask=cell_mask,
                                     variation=opts.variation, faults=opts.faults,
                                     drift_time_s=opts.drift_time_s, generator=gen)
-            g[..., k:O * K:K] = cells.g
+            g[..., k * O:(k + 1) * O] = cells.g  # column type k holds columns k*O..
             g0_sum += float(cells.g_programmed.double().sum())
             gt_sum += float(cells.g.double().sum())
             m = cell_mask
@@ -332,7 +338,7 @@ class CrossbarLayer(nn.Module):
                                               or float(w_tiles.min()) < 0))
         # digital combination coefficients (code units -> integer weight x input units)
         delta = (1.0 - self.g_off) / (code.levels - 1)
-        coef = torch.zeros(K)
+        coef = torch.zeros(K, dtype=self._dtype)
         for k in range(K):
             s = k % code.slices
             sign = -1.0 if (code.mapping == "differential" and k >= code.slices) else 1.0
@@ -376,7 +382,7 @@ class CrossbarLayer(nn.Module):
             for xp, sgn in parts:
                 planes.append(xp / x_max)
                 coefs.append(sgn * x_max)
-            return torch.stack(planes), torch.tensor(coefs)
+            return torch.stack(planes), torch.tensor(coefs, dtype=torch.float64)
         mb = max(dac.bits - 1, 1) if signed else dac.bits
         d = min(dac.dac_bits, mb)
         step = x_max / (2 ** mb - 1)
@@ -394,12 +400,27 @@ class CrossbarLayer(nn.Module):
                     pl = pl / dmask
                 planes.append(pl)
                 coefs.append(sgn * (2 ** (c * d)) * dmask * step)
-        return torch.stack(planes), torch.tensor(coefs)
+        return torch.stack(planes), torch.tensor(coefs, dtype=torch.float64)
 
     # ------------------------------------------------------------------ core
-    def _features(self, items: torch.Tensor, p: int) -> torch.Tensor:
-        """(n, n_feat, L) input features of kernel position ``p`` (or unfolded/linear)."""
+    def _source(self, items: torch.Tensor) -> tuple[torch.Tensor, list[int], int, int, int]:
+        """Input features of ``items`` laid out for strided views.
+
+        Returns (xf, offsets, step, grid, width): ``xf`` (n, G*R, N) contiguous, rows
+        ordered as the read groups; the features of kernel position p at output grid
+        point m are ``xf[:, :, offsets[p] + step * m]`` for m < grid; the grid has
+        rows of ``width`` points of which the first (output width) are real.
+        """
         raise NotImplementedError
+
+    def _gathered(self, feats: torch.Tensor) -> torch.Tensor:
+        """(n, F, N) features -> (n, G*R, N) in read-group row order (zero padding)."""
+        plan = self.plan
+        if plan.identity_gather:
+            return feats
+        n, _, N = feats.shape
+        feats = torch.cat([feats, feats.new_zeros(n, 1, N)], dim=1)
+        return feats.index_select(1, plan.gather)
 
     def _compute(self, x: torch.Tensor) -> torch.Tensor:
         """(batch, n_sg * cout_sg, L) outputs in weight x input units (pre bias).
@@ -410,42 +431,40 @@ class CrossbarLayer(nn.Module):
         summed over read groups into per-column code sums.
         """
         plan, opts = self.plan, self.options
-        planes, pcoef = self._planes(x)
+        planes, pcoef = self._planes(x.to(self._dtype))
+        dt = self._dtype
+        pcoef = pcoef.to(dt)
         n_planes, batch = planes.shape[0], planes.shape[1]
-        items = planes.reshape(n_planes * batch, *planes.shape[2:])
+        items = planes.to(dt).reshape(n_planes * batch, *planes.shape[2:])
         n_items = items.shape[0]
         S, Bg, R = plan.n_sg, plan.ngb, plan.rr
         G = S * Bg
         ncol = self.tiles.shape[-2]
         O, K = plan.cout_sg, self.code.columns
-        L = self._positions_out(x)
+        L = self._grid(x)
         chunk = opts.chunk_elements
         items_per_chunk = max(1, (4 * chunk) // max(1, S * L * ncol))
-        y = torch.zeros(batch, S, O, L)
+        y = torch.zeros(batch, S, O, self._positions_out(x), dtype=dt)
         sample_of_item = torch.arange(n_items) % batch
         coef_of_item = pcoef.repeat_interleave(batch)
         hist = self._hist if self.recording else None
-        buf = torch.empty(0)
+        buf = torch.empty(0, dtype=dt)
+        coef_rep = self.coef.repeat(min(G, max(1, chunk // 64)))
         for i0 in range(0, n_items, items_per_chunk):
             it = items[i0:i0 + items_per_chunk]
             n = it.shape[0]
             M = n * L
-            acc = torch.zeros(S, ncol, M)
+            acc = torch.zeros(S, O, M, dtype=dt)  # shift-added (slices, polarities) codes
+            acc_ref = torch.zeros(S, plan.n_ref, M, dtype=dt) if plan.n_ref else None
             # m_sub inputs x nbc read groups per bmm: about `chunk` partial sums
             m_sub = min(L if L > 1 else n, max(64, chunk // max(1, Bg * ncol)))
             nbc = max(1, min(G, chunk // max(1, m_sub * ncol)))
             if buf.numel() < nbc * m_sub * ncol:
-                buf = torch.empty(nbc * m_sub * ncol)
+                buf = torch.empty(nbc * m_sub * ncol, dtype=dt)
+            xf, offsets, step, grid, _ = self._source(it)
+            Fg, N = xf.shape[1], xf.shape[2]
+            base_off = xf.storage_offset()
             for p in range(plan.positions):
-                feats = self._features(it, p)  # (n, F, L)
-                if not plan.identity_gather[p]:
-                    feats = torch.cat([feats, feats.new_zeros(n, 1, L)], dim=1)
-                    feats = feats.index_select(1, plan.gather[p])
-                f4 = feats.reshape(n, G, R, L)
-                if L == 1:  # (G, R, n): column-major matrices, no copy
-                    xs = [(f4[:, :, :, 0].permute(1, 2, 0), 0, n)]
-                else:  # per item: (G, R, L) row-major
-                    xs = [(f4[i], i * L, L) for i in range(n)]
                 wp = self.tiles[p]
                 for g0 in range(0, G, nbc):
                     g1 = min(G, g0 + nbc)
@@ -453,13 +472,22 @@ class CrossbarLayer(nn.Module):
                     if self.read_sigma > 0:  # a fresh draw for every read
                         wt = devices.read_noise_(wt, self.read_sigma, self._noise_gen)
                     sg0, sg1 = g0 // Bg, (g1 - 1) // Bg
-                    idx = None if sg0 == sg1 else torch.arange(g0, g1) // Bg - sg0
-                    for xt, base, width in xs:
+                    for i in range(n if L > 1 else 1):
+                        width = L if L > 1 else n
                         for m0 in range(0, width, m_sub):
                             m1 = min(width, m0 + m_sub)
+                            if L > 1:  # item i: (groups, R, m) row-major views
+                                xt = xf.as_strided(
+                                    (g1 - g0, R, m1 - m0), (R * N, N, step),
+                                    base_off + i * Fg * N + g0 * R * N + offsets[p] + m0 * step)
+                                col0 = i * L + m0
+                            else:  # linear: items along m, column-major views
+                                xt = xf.as_strided((g1 - g0, R, m1 - m0), (R, 1, Fg),
+                                                   base_off + g0 * R + m0 * Fg)
+                                col0 = m0
                             out = buf[:(g1 - g0) * ncol * (m1 - m0)].view(g1 - g0, ncol,
                                                                           m1 - m0)
-                            torch.bmm(wt, xt[g0:g1, :, m0:m1], out=out)
+                            torch.bmm(wt, xt, out=out)
                             if opts.adc:
                                 out.round_()
                                 if self.needs_clamp:
@@ -468,27 +496,55 @@ class CrossbarLayer(nn.Module):
                                     hist += torch.histc(out, bins=self.max_code + 1,
                                                         min=-0.5,
                                                         max=self.max_code + 0.5).double()
-                            a = acc[:, :, base + m0:base + m1]
-                            if idx is None:
-                                a[sg0] += out.sum(0)
-                            else:
-                                a[sg0:sg1 + 1].index_add_(0, idx, out)
+                            self._reduce(out, g0, g1, acc, acc_ref, col0, m1 - m0, coef_rep)
             # shift-add over slices / polarity / reference, then over planes
-            comb = torch.einsum("sokm,k->som", acc[:, :O * K].reshape(S, O, K, M), self.coef)
-            if plan.n_ref:
-                ref = acc[:, O * K:].index_select(1, plan.ref_of_weight)  # (S, O, M)
-                comb = comb + self.coef_ref * ref
+            comb = acc
+            if acc_ref is not None:
+                comb = comb + self.coef_ref * acc_ref.index_select(1, plan.ref_of_weight)
             comb = comb.reshape(S, O, n, L) * coef_of_item[i0:i0 + n].view(1, 1, n, 1)
+            if self._crop is not None:
+                comb = self._crop(comb)
             y.index_add_(0, sample_of_item[i0:i0 + n], comb.permute(2, 0, 1, 3))
         y = y * (self.w_step * self.drift_gain)
-        y = y.reshape(batch, S * O, L)
+        y = y.reshape(batch, S * O, -1)
         valid = plan.out_channel.reshape(-1) >= 0
         if not bool(valid.all()):
             y = y[:, valid]
         return y
 
+    def _reduce(self, out: torch.Tensor, g0: int, g1: int, acc: torch.Tensor,
+                acc_ref: torch.Tensor | None, col0: int, m: int,
+                coef_rep: torch.Tensor) -> None:
+        """Add ADC codes ``out`` (read groups g0..g1, columns, m inputs) into the running
+        sums: shift-add over column types (slices, polarities) and sum over read groups
+        in one matrix-vector product per super-group (columns are column-type-major)."""
+        Bg, O, K = self.plan.ngb, self.plan.cout_sg, self.code.columns
+        ncol = out.shape[1]
+        g = g0
+        while g < g1:
+            sg = g // Bg
+            ge = min(g1, (sg + 1) * Bg)
+            seg = out[g - g0:ge - g0]  # (gs, ncol, m)
+            gs = ge - g
+            dst = acc[sg, :, col0:col0 + m]
+            if ncol == K * O:
+                dst.add_(torch.mv(seg.reshape(gs * K, O * m).t(), coef_rep[:gs * K])
+                         .view(O, m))
+            else:
+                w = seg[:, :K * O].reshape(gs, K, O * m)
+                dst.add_(torch.bmm(self.coef.view(1, 1, K).expand(gs, 1, K), w)
+                         .sum(0).view(O, m))
+                acc_ref[sg, :, col0:col0 + m].add_(seg[:, K * O:].sum(0))
+            g = ge
+
     def _positions_out(self, x: torch.Tensor) -> int:
         raise NotImplementedError
+
+    def _grid(self, x: torch.Tensor) -> int:
+        """Grid points per item the partial sums are computed on (>= output positions)."""
+        return self._positions_out(x)
+
+    _crop = None
 
     def extra_repr(self) -> str:
         p = self.part
@@ -526,23 +582,49 @@ class CrossbarConv2d(CrossbarLayer):
         ho, wo = self._out_hw(x)
         return ho * wo
 
-    def _features(self, items: torch.Tensor, p: int) -> torch.Tensor:
+    def _flat_ok(self) -> bool:
+        return self.plan.kernel_wise and self.stride[0] == self.stride[1]
+
+    def _grid(self, x: torch.Tensor) -> int:
+        ho, wo = self._out_hw(x)
+        if not self._flat_ok():
+            return ho * wo
+        return ho * (x.shape[-1] + 2 * self.padding[1])
+
+    def _source(self, items: torch.Tensor) -> tuple[torch.Tensor, list[int], int, int, int]:
         n = items.shape[0]
         ho, wo = self._out_hw(items)
-        if not self.plan.kernel_wise:
-            return F.unfold(items, self.kernel_size, dilation=self.dilation,
-                            padding=self.padding, stride=self.stride)
-        kh, kw = self.kernel_size
-        i, j = divmod(p, kw)
-        (sh, sw), (ph, pw), (dh, dw) = self.stride, self.padding, self.dilation
+        if not self._flat_ok():
+            if self.plan.kernel_wise:  # unequal strides: unfold, positions are row blocks
+                raise MappingError(f"{self.name}: kernel-wise mapping with unequal "
+                                   f"strides {self.stride} is not supported")
+            feats = F.unfold(items, self.kernel_size, dilation=self.dilation,
+                             padding=self.padding, stride=self.stride)
+            return self._gathered(feats).contiguous(), [0], 1, ho * wo, wo
+        (kh, kw), s, (ph, pw), (dh, dw) = (self.kernel_size, self.stride[0], self.padding,
+                                           self.dilation)
         xp = F.pad(items, (pw, pw, ph, ph)) if (ph or pw) else items
-        v = xp[:, :, i * dh: i * dh + (ho - 1) * sh + 1: sh,
-               j * dw: j * dw + (wo - 1) * sw + 1: sw]
-        return v.reshape(n, v.shape[1], ho * wo)
+        hp, wp = xp.shape[-2:]
+        grid = ho * wp
+        offsets = [i * dh * wp + j * dw for i in range(kh) for j in range(kw)]
+        need = max(offsets) + s * (grid - 1) + 1
+        flat = xp.reshape(n, xp.shape[1], hp * wp)
+        if need > hp * wp:
+            flat = F.pad(flat, (0, need - hp * wp))
+        return self._gathered(flat).contiguous(), offsets, s, grid, wp
+
+    def _crop(self, comb: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        if not self._flat_ok():
+            return comb
+        S, O, n, grid = comb.shape
+        ho = self._ho
+        wp = grid // ho
+        return comb.reshape(S, O, n, ho, wp)[..., :self._wo].reshape(S, O, n, -1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         with torch.no_grad():
             ho, wo = self._out_hw(x)
+            self._ho, self._wo = ho, wo
             y = self._compute(x).reshape(x.shape[0], -1, ho, wo)
             if self.bias is not None:
                 y = y + self.bias.view(1, -1, 1, 1)
@@ -555,8 +637,9 @@ class CrossbarLinear(CrossbarLayer):
     def _positions_out(self, x: torch.Tensor) -> int:
         return 1
 
-    def _features(self, items: torch.Tensor, p: int) -> torch.Tensor:
-        return items.reshape(items.shape[0], -1, 1)
+    def _source(self, items: torch.Tensor) -> tuple[torch.Tensor, list[int], int, int, int]:
+        feats = items.reshape(items.shape[0], -1, 1)
+        return self._gathered(feats).contiguous(), [0], 1, 1, 1
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         with torch.no_grad():

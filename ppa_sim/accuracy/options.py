@@ -65,6 +65,8 @@ class SimOptions(BaseModel):
     """Input (DAC) full scale per layer: ``calibrated`` = the maximum |input| seen in a
     calibration pass (see :func:`ppa_sim.accuracy.convert.calibrate`), falling back to
     ``dynamic`` (the maximum of each batch) for layers not calibrated."""
+    dtype: Literal["float32", "float64"] = "float32"
+    """Arithmetic of the simulated read-out (float64 for precision studies and tests)."""
     chunk_elements: Annotated[int, Field(ge=1 << 12)] = 1 << 18
     """Partial sums materialised at once (2**18 floats = 1 MiB: stays in a core's L2
     cache, measured fastest on Xeon; the running sums take at most 4x this)."""

@@ -52,6 +52,12 @@ from ppa_sim.spec import Design
 
 CHECKPOINT_SCHEMA = "ppa_sim.train_checkpoint/1"
 
+#: weight clipping after every step to +-CLIP_SIGMA x the layer's weight standard deviation
+#: (aihwkit WeightClipParameter, type LAYER_GAUSSIAN, default sigma = 2.5): keeps single large
+#: weights from setting the per-layer scale w_max = max|W| and crushing the other weights into
+#: few conductance levels, and bounds weights the STE would push into a clipped ADC range
+CLIP_SIGMA = 2.5
+
 #: default learning rates per optimizer: the usual starting points of the torch docs'
 #: examples / Kingma & Ba (Adam, ICLR 2015: 1e-3); SGD 0.05 with momentum 0.9 (our choice
 #: for fine-tuning small converted models, overridable)
@@ -242,8 +248,8 @@ def train(model: nn.Module, data: Any, design: Design, *, epochs: int = 5,
           lr: float | None = None, momentum: float = 0.9, weight_decay: float = 0.0,
           batch_size: int = 64, options: SimOptions | None = None,
           overrides: LayerConfigMap | Mapping[str, RuleValue | str] | None = None,
-          digital: Iterable[str] = (), hardware_aware: bool = True, seed: int = 0,
-          checkpoint: str | Path | None = None, resume: bool = False,
+          digital: Iterable[str] = (), hardware_aware: bool = True,
+          clip_sigma: float | None = CLIP_SIGMA, seed: int = 0, checkpoint: str | Path | None = None, resume: bool = False,
           progress: bool = True,
           on_epoch: Callable[[EpochRecord, nn.Module], None] | None = None) -> TrainResult:
     """Train ``model`` for ``epochs`` (in total, counting a resumed checkpoint's epochs)
@@ -255,6 +261,8 @@ def train(model: nn.Module, data: Any, design: Design, *, epochs: int = 5,
     ``params -> torch.optim.Optimizer``. ``options``/``overrides``/``digital`` choose the
     simulated effects per layer exactly as :func:`ppa_sim.accuracy.convert` does.
     ``hardware_aware=False`` trains in plain floating point (the baseline).
+    ``clip_sigma``: after every step clip each crossbar layer's weights to
+    ±clip_sigma x their standard deviation (None: no clipping).
     ``checkpoint``: written after every epoch; with ``resume`` an existing one is
     loaded first (model, optimizer, epoch, history, data-order generator).
     """
@@ -273,7 +281,7 @@ def train(model: nn.Module, data: Any, design: Design, *, epochs: int = 5,
     history: list[EpochRecord] = []
     start = 0
     meta = {"architecture": design.arch.name, "device": design.tech.device.name,
-            "hardware_aware": hardware_aware, "seed": seed, "batch_size": batch_size,
+            "hardware_aware": hardware_aware, "seed": seed, "clip_sigma": clip_sigma, "batch_size": batch_size,
             "optimizer": optimizer if isinstance(optimizer, str) else "custom"}
     if resume and checkpoint is not None and Path(checkpoint).exists():
         ck = load_checkpoint(checkpoint)
@@ -308,6 +316,8 @@ def train(model: nn.Module, data: Any, design: Design, *, epochs: int = 5,
                                       f"{float(loss)}); lower the learning rate")
                 loss.backward()
                 opt.step()
+                if clip_sigma is not None:
+                    _clip(layers, clip_sigma)
                 n = int(y.numel())
                 tot_loss += float(loss.detach()) * n
                 correct += int((out.argmax(-1) == y).sum())
@@ -325,6 +335,15 @@ def train(model: nn.Module, data: Any, design: Design, *, epochs: int = 5,
                        epochs=max(start, epochs), hardware_aware=hardware_aware,
                        architecture=design.arch.name,
                        checkpoint=None if checkpoint is None else str(checkpoint), meta=meta)
+
+
+@torch.no_grad()
+def _clip(layers: Iterable[HwAwareLayer], k: float) -> None:
+    for m in layers:
+        if m.weight.numel() > 1:
+            lim = k * float(m.weight.std())
+            if lim > 0:
+                m.weight.clamp_(-lim, lim)
 
 
 def _plain(original: nn.Module, net: nn.Module) -> nn.Module:

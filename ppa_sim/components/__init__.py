@@ -69,7 +69,9 @@ group "adc" -- kinds "sar", "flash", "mlsa", "ramp", "cco"::
           None the model's nominal rate -- SAR: its speed corner, others:
           their maximum), max_sample_rate_msps (a higher requested rate is a
           ConfigError), enob, fom_fj_per_step (Walden FoM = E / 2^ENOB),
-          power_mw (at that rate).
+          power_mw (at that rate); integrating (1.0 when the converter counts
+          during the array read window -- cco -- so the estimator overlaps the
+          two; absent otherwise).
     spec.params (optional; unknown names are a ConfigError): every kind
     "enob_loss_bits"; mlsa "sense_ns" (1.0); ramp "cycles_per_step" (1),
     "shared_by" (64 columns per ramp/counter), "bias_ua" (2); cco

@@ -134,13 +134,14 @@ SAR_T_CYCLE_NS = 0.075
 
 #: The library's 32 nm node (technology/cmos/32nm.yaml: PTM 32 nm via NeuroSim
 #: V1.4): full-adder switched capacitance 2.92 fJ / 0.9² V² = 3.605 fF, minimum
-#: inverter 212.8 F² x (32 nm)² = 0.2179 µm², FO4 11.8 ps.
+#: inverter 212.8 F² x (32 nm)² = 0.2179 µm², FO4 13.0 ps (the node card's value: the
+#: model is anchored to that card, so these must follow it).
 REF32_CAP_FF = 2.92 / 0.9 ** 2
 REF32_INV_UM2 = 212.8 * 0.032 ** 2
-REF32_FO4_PS = 11.8
-#: The library's 90 nm node (technology/cmos/90nm.yaml): 10.2 fJ / 1.2² V².
+REF32_FO4_PS = 13.0
+#: The library's 90 nm node (technology/cmos/90nm.yaml): 10.2 fJ / 1.2² V², FO4 49.6 ps.
 REF90_CAP_FF = 10.2 / 1.2 ** 2
-REF90_FO4_PS = 44.4
+REF90_FO4_PS = 49.6
 
 
 def _cap_ff(node: CmosNode) -> float:
@@ -373,5 +374,8 @@ def cco_adc(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec | Non
          + 2 * b * area_f2_um2(node, node.dff_area_f2) + CCO_BIAS_TRANSISTORS * a_t)
     f_max = NS_PER_S / t_conv / MEGA
     fs = _rate(spec, f_max, f_max, "cco")
+    # integrating: the counter counts while the column current flows (HERMES applies the
+    # PWM inputs and counts CCO periods in the same window), so the estimator overlaps the
+    # conversion with the array read
     return _result(e, a, fs, f_max, max(1.0, b - loss), cal,
-                   ring_freq_ghz=1.0 / t_lsb)
+                   ring_freq_ghz=1.0 / t_lsb, integrating=1.0)

@@ -227,7 +227,8 @@ class ProcessPoolExecutorDse(Executor):
                 ctx.set_forkserver_preload(["ppa_sim.dse.executors", "ppa_sim.rollup"])
             else:
                 ctx = mp.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
+                                             initializer=_exit_with_parent)
         return self._pool
 
     def run(self, tasks: Iterable[Task], evaluate: EvaluateFn | None) -> Iterator[PointResult]:
@@ -239,6 +240,28 @@ class ProcessPoolExecutorDse(Executor):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _exit_with_parent() -> None:
+    """Pool worker initializer: end this worker when the sweep process dies.
+
+    A killed sweep (SIGKILL included) cannot shut its pool down, and an idle
+    worker would wait for work forever; a daemon thread waits on the parent's
+    sentinel (closed by the OS when the parent dies) and exits the worker.
+    """
+    import multiprocessing as mp
+    import threading
+    from multiprocessing.connection import wait as mp_wait
+
+    parent = mp.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        mp_wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="ppa-sim-parent-watch", daemon=True).start()
 
 
 def _bounded(submit: Callable[[Task], Future], tasks: Iterable[Task],

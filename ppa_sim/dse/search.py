@@ -272,17 +272,11 @@ def search(*, arch: Any, network: Any, space: Mapping[str, Any],
         seed=seed,
         constraints_func=constraints_func if metric_cons and not native_constraints else None,
         **({"population_size": population_size} if population_size else {}))
-    stor: Any = storage
-    if isinstance(storage, str) and storage.startswith("sqlite:"):
-        _sqlite_wal(storage)
-        # concurrent workers on one SQLite file: wait for the write lock instead of failing
-        stor = optuna.storages.RDBStorage(storage, engine_kwargs={"connect_args":
-                                                                   {"timeout": 60}})
     old_verbosity = optuna.logging.get_verbosity()
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # no log line per trial
     try:
-        study = optuna.create_study(directions=directions, sampler=sampler, storage=stor,
-                                    study_name=study_name, load_if_exists=True)
+        study = _open_study(optuna, storage, directions=directions, sampler=sampler,
+                            study_name=study_name)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             study.set_metric_names(names)
@@ -336,6 +330,28 @@ def search(*, arch: Any, network: Any, space: Mapping[str, Any],
         optuna.logging.set_verbosity(old_verbosity)
     return SearchResult(_trial_rows(study, net_name), study=study, objectives=objs,
                         wall_s=time.perf_counter() - t0, evaluated=evaluated)
+
+
+def _open_study(optuna: Any, storage: Any, **kw: Any) -> Any:
+    """Create or load the study. Several workers starting at once on a new SQLite file
+    race to create Optuna's tables (a UNIQUE/'already exists' error in the loser):
+    that is retried, by when the winner has created them."""
+    if not (isinstance(storage, str) and storage.startswith("sqlite:")):
+        return optuna.create_study(storage=storage, load_if_exists=True, **kw)
+    import sqlalchemy.exc
+
+    _sqlite_wal(storage)
+    for attempt in range(8):
+        try:
+            # concurrent workers on one SQLite file: wait for the write lock, don't fail
+            stor = optuna.storages.RDBStorage(
+                storage, engine_kwargs={"connect_args": {"timeout": 60}})
+            return optuna.create_study(storage=stor, load_if_exists=True, **kw)
+        except (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.OperationalError):
+            if attempt == 7:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def _sqlite_wal(url: str) -> None:

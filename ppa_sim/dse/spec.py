@@ -468,9 +468,10 @@ class LoadedSweep:
 
     @property
     def spec_hash(self) -> str:
-        """Hash of the spec and the base architecture's contents (what results depend on)."""
-        blob = json.dumps({"spec": self.spec.model_dump(mode="json", by_alias=True),
-                           "base": self.base_raw}, sort_keys=True, default=str)
+        """Hash of the spec and the base architecture's contents (what results depend on;
+        the cosmetic ``name`` and ``description`` are left out)."""
+        spec = self.spec.model_dump(mode="json", by_alias=True, exclude={"name", "description"})
+        blob = json.dumps({"spec": spec, "base": self.base_raw}, sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def points(self) -> list[Point]:

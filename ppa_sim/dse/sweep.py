@@ -197,6 +197,13 @@ def run_sweep(spec: str | Path | Mapping[str, Any] | LoadedSweep, out: str | Pat
                         counts[res.status] += 1
                         bar.set_postfix(counts, refresh=False)
                         bar.update(1)
+                except KeyboardInterrupt:
+                    bar.close()
+                    if out is not None:
+                        print(f"interrupted: {len(points) - len(todo) + evaluated} of "
+                              f"{len(points)} points are in {out}; run the same sweep again "
+                              "to continue", file=sys.stderr)
+                    raise
                 finally:
                     bar.close()
         stats = SweepStats(points=len(points), skipped=len(points) - len(todo),

@@ -17,10 +17,16 @@ cycles, g = row groups, S = subarrays of one copy):
 ``switch_matrix``     = array_read (one WL switch-matrix setting per read)
 ``mux_switch``        array_read x ceil(used columns / ADCs) (mux "switch")
 ``adc_convert``       P x c x g x used columns of every subarray
-``shift_add``         = adc_convert (each conversion is shifted and added into the
-                      partial sum of its column, across input bits and row groups)
-``slice_add``         P x weights x (columns per weight - 1): bit-slice (and
-                      differential) recombination of each weight's columns
+``shift_add``         = adc_convert when c x g > 1 (each conversion is shifted and
+                      added into the partial sum of its column, across input bits and
+                      row groups); 0 when one read gives the whole dot product
+``slice_add``         P x weights x (conversions per weight - 1): bit-slice (and
+                      digital differential) recombination of each weight's columns
+
+With ``weights.differential_readout: analog`` the G+ and G- columns of a pair are
+subtracted before the ADC: ``adc_convert`` and the mux steps count column pairs
+(``Architecture.columns_per_conversion`` = 2) and the pair needs no digital
+subtraction.
 ``accumulate``        P x outputs x (row tiles - 1): partial sums across
                       subarrays/PEs/tiles (adder tree)
 ``activation``        P x outputs: ReLU/quantise of each output (NeuroSim puts it
@@ -99,22 +105,27 @@ def layer_events(m: LayerMap, design: Design, *, own_activation: bool = True) ->
         cyc = input_cycles(lay, design)
         g = row_groups(p, design)
         S = p.subarrays
-        n_adc = arch.subarray.cols // arch.subarray.adc.columns_per_adc
+        n_adc = arch.adcs_per_subarray
+        pair = arch.columns_per_conversion  # columns behind one conversion
         # used columns / rows per subarray, summed over the subarrays of one copy
         gb_full, gb_rem = divmod(p.groups, p.groups_per_subarray)
         packs = [p.groups_per_subarray] * gb_full + ([gb_rem] if gb_rem else [])
         rows_sum = sum(p.row_tiles) * p.n_col_tiles * sum(packs)
         cols_sum = sum(p.col_tiles) * p.n_row_tiles * sum(packs)
         mux_steps = sum(
-            _ceil_div(ct * k, n_adc) for ct in p.col_tiles for k in packs) * p.n_row_tiles
+            _ceil_div(ct * k // pair, n_adc) for ct in p.col_tiles for k in packs
+        ) * p.n_row_tiles
         c["array_read"] = P * cyc * g * S
         c["switch_matrix"] = c["array_read"]
         c["wl_drive"] = P * cyc * rows_sum
-        c["adc_convert"] = P * cyc * g * cols_sum
+        c["adc_convert"] = P * cyc * g * cols_sum / pair
         c["mux_switch"] = P * cyc * g * mux_steps
-        c["shift_add"] = c["adc_convert"]
+        # one input cycle and one row group: the conversion is the column's whole dot
+        # product, there is nothing to shift and add
+        c["shift_add"] = c["adc_convert"] if cyc * g > 1 else 0.0
         outputs = p.groups * p.group_weights
-        c["slice_add"] = P * outputs * max(0, p.columns_per_weight - 1) * p.n_row_tiles
+        c["slice_add"] = (P * outputs * max(0, p.columns_per_weight // pair - 1)
+                          * p.n_row_tiles)
         c["accumulate"] = P * outputs * max(0, p.n_row_tiles - 1)
         if own_activation:
             c["activation"] = P * outputs

@@ -223,6 +223,14 @@ class WeightSpec(Spec):
     mapping: Literal["differential", "offset"] = "differential"
     """``differential``: G+ and G- columns per weight; ``offset``: one column per
     weight plus one reference column per subarray subtracting the zero point."""
+    differential_readout: Literal["digital", "analog"] = "digital"
+    """Where a differential pair's G+ and G- column signals are subtracted.
+    ``digital``: each column is converted by the ADC and the two codes are subtracted
+    in the shift-add (DNN+NeuroSim's scheme). ``analog``: the two column currents are
+    subtracted before the ADC (current mirror / differential integrator, as in IBM
+    HERMES, Khaddam-Aljameh et al., JSSC 2022, and NeuRRAM's differential neuron,
+    Wan et al., Nature 2022): ONE conversion per column pair, and
+    ``subarray.adc.columns_per_adc`` counts column pairs. Needs ``mapping: differential``."""
 
 
 _DUP_KEY = re.compile(r"^[A-Za-z0-9_.\-/]+$")
@@ -308,6 +316,15 @@ class Architecture(Spec):
         w = self.weights
         if w.bits is not None and w.mapping == "differential" and w.bits < 2:
             raise ValueError("differential mapping needs weights.bits >= 2 (sign + magnitude)")
+        if w.differential_readout == "analog":
+            if w.mapping != "differential":
+                raise ValueError("weights.differential_readout 'analog' needs weights.mapping "
+                                 "'differential' (it subtracts the G+ and G- columns)")
+            pair = 2 * self.subarray.adc.columns_per_adc
+            if self.subarray.cols % pair:
+                raise ValueError(f"subarray.cols ({self.subarray.cols}) must be a multiple of "
+                                 f"2 x adc.columns_per_adc ({pair}) with analog differential "
+                                 "read-out (one ADC per columns_per_adc column pairs)")
         cell = self.subarray.cell
         if w.bits is not None and cell.n_levels != 2 ** cell.bits:
             raise ValueError(
@@ -339,6 +356,19 @@ class Architecture(Spec):
         if mb is None:
             return 1
         return -(-mb // self.subarray.cell.bits)
+
+    @property
+    def columns_per_conversion(self) -> int:
+        """Physical columns behind one ADC conversion: 2 when a differential pair is
+        subtracted in analog before the ADC (``weights.differential_readout: analog``),
+        else 1."""
+        return 2 if self.weights.differential_readout == "analog" else 1
+
+    @property
+    def adcs_per_subarray(self) -> int:
+        """ADCs of one subarray: ``cols / (columns_per_adc x columns_per_conversion)``."""
+        return self.subarray.cols // (self.subarray.adc.columns_per_adc
+                                      * self.columns_per_conversion)
 
     @property
     def columns_per_weight(self) -> int:

@@ -542,9 +542,44 @@ def resolve_architecture_path(ref: str | Path) -> Path:
 def design_from_dict(raw: dict[str, Any], *, fname: str | None = None,
                      lines: _Lines | None = None, base_dir: Path | None = None,
                      overrides: Mapping[str, Any] | Iterable[str] | None = None) -> Design:
-    """Validate raw architecture data (already parsed) into a :class:`Design`."""
-    for k, v in normalize_overrides(overrides).items():
-        raw = _route_override(raw, k, v)
+    """Validate raw architecture data (already parsed) into a :class:`Design`.
+
+    Problems caused by an override name ``--set`` as their file (the value never was in
+    the YAML file, so a line number there would mislead).
+    """
+    set_keys: list[str] = []
+    try:
+        for k, v in normalize_overrides(overrides).items():
+            raw = _route_override(raw, k, v)
+            set_keys.append(_routed_key(k))
+        return _design_from_raw(raw, fname, lines, base_dir)
+    except ConfigError as e:
+        if not set_keys and not overrides:
+            raise
+        raise ConfigError([_blame_set(p, set_keys) for p in e.problems]) from None
+
+
+def _routed_key(key: str) -> str:
+    """Where an override lands in the raw data (technology fields go to *_overrides)."""
+    parts = key.split(".")
+    if len(parts) >= 3 and parts[0] == "technology" and parts[1] in ("node", "device"):
+        return f"technology.{parts[1]}_overrides." + ".".join(parts[2:])
+    return key
+
+
+def _blame_set(p: Problem, set_keys: list[str]) -> Problem:
+    if p.file is None or any(p.key_path == k or p.key_path.startswith(k + ".")
+                             for k in set_keys):
+        key = p.key_path  # the key as the user typed it: technology.device.r_on_ohm
+        for bucket in ("node", "device"):
+            if key.startswith(f"technology.{bucket}_overrides."):
+                key = f"technology.{bucket}." + key[len(f"technology.{bucket}_overrides."):]
+        return Problem("--set", key, p.message, p.value, p.allowed, None)
+    return p
+
+
+def _design_from_raw(raw: dict[str, Any], fname: str | None, lines: _Lines | None,
+                     base_dir: Path | None) -> Design:
     arch: Architecture = _validate(Architecture, raw, fname, lines)
     tref = arch.technology
     node_path = _resolve_ref(tref.node, "node", node_files, base_dir, fname,

@@ -77,3 +77,41 @@ def test_search_with_accuracy_objective() -> None:
     front = res.pareto()
     assert front and all("accuracy" in r["totals"] for r in front)
     assert "accuracy ↑" in res.pareto_table()
+
+
+CONCURRENT = """
+import sys
+from ppa_sim import api
+res = api.search(arch="default", network=sys.argv[1], n_trials=5, seed=int(sys.argv[3]),
+                 space={"subarray.rows": [64, 128, 256], "subarray.adc.bits": [3, 4, 5, 6]},
+                 objectives=["energy_uj", "area_mm2"], storage=sys.argv[2], study_name="shared")
+print(res.evaluated)
+"""
+
+
+def test_two_processes_share_one_sqlite_study(tmp_path: Path) -> None:
+    """Two searches running at the same time on one SQLite study both add their trials."""
+    import os
+    import subprocess
+    import sys
+
+    import optuna
+
+    net = tmp_path / "NetWork_VGG8.csv"  # VGG-8 in NeuroSim's format: no torch import needed
+    net.write_text("32,32,3,3,3,128,0,1\n32,32,128,3,3,128,1,1\n16,16,128,3,3,256,0,1\n"
+                   "16,16,256,3,3,256,1,1\n8,8,256,3,3,512,0,1\n8,8,512,3,3,512,1,1\n"
+                   "1,1,8192,1,1,1024,0,1\n1,1,1024,1,1,10,0,1\n")
+    storage = f"sqlite:///{tmp_path / 'shared.db'}"
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    procs = [subprocess.Popen([sys.executable, "-c", CONCURRENT, str(net), storage, str(seed)],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for seed in (1, 2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    for p, (out, err) in zip(procs, outs, strict=True):
+        assert p.returncode == 0, err[-3000:]
+        assert out.strip() == "5"
+    study = optuna.load_study(study_name="shared", storage=storage)
+    trials = study.get_trials(deepcopy=False)
+    assert len(trials) == 10
+    assert all(t.state == optuna.trial.TrialState.COMPLETE for t in trials)
+    assert sorted(t.number for t in trials) == list(range(10))

@@ -87,7 +87,11 @@ def test_dask_local_cluster_matches_in_process(reference: tuple) -> None:
         assert res.stats.executor == "dask" and res.stats.workers == 2
         # the work really ran on the cluster's worker processes
         assert sum(client.run(lambda: 1).values()) == 2
+        # the same through the scheduler's address (what --scheduler ADDRESS does)
+        by_address = run_sweep(spec, None, scheduler=cluster.scheduler_address,
+                               progress=False)
     assert _comparable(res) == _comparable(rows)
+    assert _comparable(by_address) == _comparable(rows)
 
 
 def test_process_pool_matches_in_process(reference: tuple, tmp_path: Path) -> None:

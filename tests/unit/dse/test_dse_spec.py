@@ -176,6 +176,8 @@ def test_load_and_validate_file(tmp_path: Path) -> None:
     assert loaded.spec_hash == load_sweep_spec(p).spec_hash
     changed = _write(tmp_path, {**GOOD, "axes": {"subarray.rows": [64, 256]}}, "b.yaml")
     assert load_sweep_spec(changed).spec_hash != loaded.spec_hash
+    renamed = _write(tmp_path, {**GOOD, "name": "other", "description": "x"}, "c.yaml")
+    assert load_sweep_spec(renamed).spec_hash == loaded.spec_hash  # cosmetic fields
 
 
 def test_base_relative_to_spec_file(tmp_path: Path) -> None:

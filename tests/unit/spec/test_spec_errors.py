@@ -92,9 +92,20 @@ def test_r_off_not_above_r_on_in_a_device_file(tmp_path: Path) -> None:
 def test_r_off_not_above_r_on_through_an_override() -> None:
     with pytest.raises(ConfigError) as e:
         load_design("default", ["technology.device.r_off_ohm=1000"])
-    p = _one(e, "technology.device_overrides.r_off_ohm")
+    p = _one(e, "technology.device.r_off_ohm")  # the key as typed on the command line
     assert "must be greater than r_on_ohm" in p.message and p.value == 1000
-    assert p.file == str(DEFAULT)  # a shipped name is reported as the file it resolved to
+    assert p.file == "--set" and p.line is None  # the value is not in any file
+
+
+def test_problems_in_the_file_name_the_resolved_file() -> None:
+    raw = load_architecture_raw(DEFAULT)
+    raw["subarray"]["rows"] = -1
+    with pytest.raises(ConfigError) as e:
+        design_from_dict(raw, fname=str(DEFAULT))
+    assert _one(e, "subarray.rows").file == str(DEFAULT)
+    with pytest.raises(ConfigError) as e:
+        load_design("default", {"technology.device_overrides": {"levels": 1}})
+    assert _one(e, "technology.device.levels").file == "--set"
 
 
 def test_negative_resistance(tmp_path: Path) -> None:
@@ -207,9 +218,10 @@ def test_set_style_overrides_are_applied_and_validated() -> None:
     ("subarray.adc.bits=six", "subarray.adc.bits", "whole number"),
     ("subarray.adc.bitz=6", "subarray.adc.bitz", "did you mean 'bits'"),
     ("subarray.rows.x=3", "subarray.rows", "not a section"),
-    ("technology.device.r_on_ohm=-5", "technology.device_overrides.r_on_ohm", "> 0"),
-    ("technology.device.r_onn_ohm=5", "technology.device_overrides.r_onn_ohm", "r_on_ohm"),
-    ("technology.node.vdd_v=0.1", "technology.node_overrides.vdd_v", "below vdd_v"),
+    ("technology.device.r_on_ohm=-5", "technology.device.r_on_ohm", "> 0"),
+    ("technology.device.r_onn_ohm=5", "technology.device.r_onn_ohm", "r_on_ohm"),
+    ("technology.node.vdd_v=0.1", "technology.node.vdd_v", "below vdd_v"),
+    ("technology.device=rrma", "technology.device", "did you mean 'rram'"),
     ("subarray.adc.bits", "subarray.adc.bits", "KEY=VALUE"),
 ])
 def test_bad_override_is_reported_with_its_key_path(override: str, key: str, text: str) -> None:
@@ -217,7 +229,7 @@ def test_bad_override_is_reported_with_its_key_path(override: str, key: str, tex
         load_design(DEFAULT, [override])
     p = _one(e, key)
     assert text in str(e.value), str(e.value)
-    assert p.key_path == key
+    assert p.file == "--set" and str(e.value).startswith(f"--set: {key}: ")
 
 
 def test_overrides_into_a_non_section_technology() -> None:
@@ -263,3 +275,30 @@ def test_non_power_of_two_levels_need_analog_weights() -> None:
     assert design_from_dict(raw).arch.cell_levels == 6
     with pytest.raises(ValueError):
         Architecture.model_validate({**raw, "weights": {"bits": 4}})
+
+
+# ----------------------------------------------------------------------------- extends
+
+
+def test_extends_merges_over_a_shipped_architecture(tmp_path: Path) -> None:
+    f = _write(tmp_path, "child.yaml", "extends: default\nname: child\n"
+                                       "subarray: {adc: {bits: 7}}\n")
+    d = load_design(f)
+    assert d.arch.name == "child" and d.arch.subarray.adc.bits == 7
+    assert d.arch.subarray.adc.columns_per_adc == 8  # kept from default.yaml
+    assert d.arch.subarray.rows == 128 and d.device.name == "rram"
+
+
+def test_extends_errors(tmp_path: Path) -> None:
+    _write(tmp_path, "a.yaml", "extends: b.yaml\nname: a\n")
+    _write(tmp_path, "b.yaml", "extends: a.yaml\nname: b\n")
+    with pytest.raises(ConfigError, match="circular extends"):
+        load_design(tmp_path / "a.yaml")
+    f = _write(tmp_path, "c.yaml", "extends: no_such_parent.yaml\nname: c\n")
+    with pytest.raises(ConfigError) as e:
+        load_design(f)
+    p = _one(e, "extends")
+    assert p.message == "no such architecture" and "default" in (p.allowed or "")
+    f = _write(tmp_path, "d.yaml", "extends: [default]\nname: d\n")
+    with pytest.raises(ConfigError, match="must be a file name"):
+        load_design(f)

@@ -141,6 +141,12 @@ def _design_or_config_error(fn: Any) -> None:
 def test_mutated_architectures(raw: dict) -> None:
     _design_or_config_error(lambda: design_from_dict(raw, fname="fuzz.yaml"))
 
+    def through_text() -> Design:  # the same data as a file: exercises the line lookup
+        data, lines = parse_yaml_text(yaml.safe_dump(raw, allow_unicode=True), "fuzz.yaml")
+        return design_from_dict(data, fname="fuzz.yaml", lines=lines)
+
+    _design_or_config_error(through_text)
+
 
 @SETTINGS
 @given(st.sampled_from(sorted(RAW_TECH)).flatmap(lambda n: mutated(RAW_TECH[n])))
