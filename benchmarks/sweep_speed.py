@@ -1,6 +1,6 @@
 """Design points per second of `ppa-sim sweep`: VGG-8 and ResNet-18, in-process and 2 workers.
 
-Each configuration sweeps the same 48 design points (subarray rows x ADC bits
+Each configuration sweeps the same 96 design points (subarray rows x ADC bits
 x bits per cell on the default 22 nm RRAM architecture) into a fresh SQLite
 store, so the figures include validation of every design, the estimate, and
 one committed transaction per point. "incl. start-up" divides by the whole
@@ -43,7 +43,7 @@ def spec_for(network: str, points: int) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--points-per-network", type=int, default=48)
+    ap.add_argument("--points-per-network", type=int, default=96)
     ap.add_argument("--dask", action="store_true", help="also time a 2-worker Dask LocalCluster")
     args = ap.parse_args()
     # imported here, not at the top: pool workers re-import this script as their main

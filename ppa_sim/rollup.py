@@ -92,7 +92,8 @@ def load_activity(activity: Any, network: Network | None = None) -> dict[str, di
             raise ConfigError([Problem(fname, "", f"not valid JSON: {e.msg}",
                                        line=e.lineno)]) from None
     elif hasattr(activity, "activity") and not isinstance(activity, Mapping):
-        data = {"schema": ACTIVITY_SCHEMA, "layers": dict(activity.activity)}
+        doc = dict(activity.activity)   # an AccuracyResult: the whole file or its layers
+        data = doc if "layers" in doc else {"schema": ACTIVITY_SCHEMA, "layers": doc}
     else:
         data = dict(activity)
     problems: list[Problem] = []

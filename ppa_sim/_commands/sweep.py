@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 DESCRIPTION = """Evaluate every design point of a sweep spec into a resumable SQLite store.
 
@@ -91,12 +92,9 @@ def run(args: argparse.Namespace) -> int:
     points = loaded.points()
     if args.dry_run:
         done: set[str] = set()
-        if args.out:
-            try:
-                with ResultStore(args.out, readonly=True) as st:
-                    done = st.done_ids()
-            except Exception:  # noqa: BLE001 - a missing store just means nothing is done
-                done = set()
+        if args.out and Path(args.out).is_file():
+            with ResultStore(args.out, readonly=True) as st:
+                done = st.done_ids()
         keys = list(loaded.spec.axes)
         rows = [(p.point_id[:10], p.network, *(p.params[k] for k in keys),
                  "done" if p.point_id in done else "") for p in points]

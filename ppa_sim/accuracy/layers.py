@@ -395,7 +395,7 @@ class CrossbarLayer(nn.Module):
                 self._bits_one += ones
                 self._bits_total += float(a.numel() * mb)
             for c in range(cycles):
-                pl = ((a >> (c * d)) & dmask).float()
+                pl = ((a >> (c * d)) & dmask).to(x.dtype)
                 if dmask != 1:
                     pl = pl / dmask
                 planes.append(pl)

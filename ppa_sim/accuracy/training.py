@@ -52,10 +52,13 @@ from ppa_sim.spec import Design
 
 CHECKPOINT_SCHEMA = "ppa_sim.train_checkpoint/1"
 
-#: weight clipping after every step to +-CLIP_SIGMA x the layer's weight standard deviation
-#: (aihwkit WeightClipParameter, type LAYER_GAUSSIAN, default sigma = 2.5): keeps single large
-#: weights from setting the per-layer scale w_max = max|W| and crushing the other weights into
-#: few conductance levels, and bounds weights the STE would push into a clipped ADC range
+#: weight clipping after every step to +-CLIP_SIGMA x the standard deviation of the layer's
+#: weights *at the start of training* (the bound of aihwkit's WeightClipParameter LAYER_GAUSSIAN
+#: clip, default sigma = 2.5, held fixed like its FIXED_VALUE clip): keeps single large
+#: weights from setting the per-layer scale w_max = max|W| and crushing the other weights
+#: into few conductance levels, and bounds the weight scale: the hardware error scales with
+#: the weights, while the straight-through gradient of the ideal layer keeps growing them to
+#: sharpen the ideal logits, which without a bound makes the hardware loss diverge
 CLIP_SIGMA = 2.5
 
 #: default learning rates per optimizer: the usual starting points of the torch docs'
@@ -262,7 +265,7 @@ def train(model: nn.Module, data: Any, design: Design, *, epochs: int = 5,
     simulated effects per layer exactly as :func:`ppa_sim.accuracy.convert` does.
     ``hardware_aware=False`` trains in plain floating point (the baseline).
     ``clip_sigma``: after every step clip each crossbar layer's weights to
-    ±clip_sigma x their standard deviation (None: no clipping).
+    ±clip_sigma x the standard deviation its weights had at the start (None: no clipping).
     ``checkpoint``: written after every epoch; with ``resume`` an existing one is
     loaded first (model, optimizer, epoch, history, data-order generator).
     """
@@ -295,6 +298,7 @@ def train(model: nn.Module, data: Any, design: Design, *, epochs: int = 5,
         gen.set_state(ck["rng"])
     epoch_batches = _train_batches(data, batch_size, gen)
     loss_fn = nn.CrossEntropyLoss()
+    bounds = _clip_bounds(layers, clip_sigma)
     for epoch in range(start, epochs):
         batches = epoch_batches()
         if not batches:
@@ -316,8 +320,7 @@ def train(model: nn.Module, data: Any, design: Design, *, epochs: int = 5,
                                       f"{float(loss)}); lower the learning rate")
                 loss.backward()
                 opt.step()
-                if clip_sigma is not None:
-                    _clip(layers, clip_sigma)
+                _clip(layers, bounds)
                 n = int(y.numel())
                 tot_loss += float(loss.detach()) * n
                 correct += int((out.argmax(-1) == y).sum())
@@ -337,13 +340,20 @@ def train(model: nn.Module, data: Any, design: Design, *, epochs: int = 5,
                        checkpoint=None if checkpoint is None else str(checkpoint), meta=meta)
 
 
-@torch.no_grad()
-def _clip(layers: Iterable[HwAwareLayer], k: float) -> None:
+def _clip_bounds(layers: Iterable[HwAwareLayer], k: float | None) -> list[float | None]:
+    out: list[float | None] = []
     for m in layers:
-        if m.weight.numel() > 1:
-            lim = k * float(m.weight.std())
-            if lim > 0:
-                m.weight.clamp_(-lim, lim)
+        lim = k * float(m.weight.detach().std()) if (k is not None
+                                                      and m.weight.numel() > 1) else 0.0
+        out.append(lim if lim > 0 else None)
+    return out
+
+
+@torch.no_grad()
+def _clip(layers: Iterable[HwAwareLayer], bounds: Iterable[float | None]) -> None:
+    for m, lim in zip(layers, bounds, strict=True):
+        if lim is not None:
+            m.weight.clamp_(-lim, lim)
 
 
 def _plain(original: nn.Module, net: nn.Module) -> nn.Module:

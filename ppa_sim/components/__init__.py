@@ -24,8 +24,10 @@ InterconnectSpec, ActivitySpec, CalibrationSpec`` from
 ``ppa_sim.spec.architecture``; ``Technology, CmosNode`` from
 ``ppa_sim.spec.technology``. Invalid combinations raise ``ConfigError``.
 
-group "array" -- kinds "1t1r", "0t1r", "sram6t", "sram8t", "1fefet"
-    (the kind is ``sub.cell.type``)::
+group "array" -- kinds "1t1r", "0t1r", "sram6t", "sram8t", "1fefet", "c2c"
+    (the kind is ``sub.cell.type``; "c2c" is a charge-domain C-2C ladder MAC
+    unit of ``cell.bits`` SRAM bits: no cell current, the read charges the
+    1-bits' ladder capacitors to the input level, see docs/models.md)::
 
         fn(sub: SubarraySpec, tech: Technology, *, activity: ActivitySpec | None = None,
            calibration: CalibrationSpec | None = None) -> ComponentCost
@@ -77,7 +79,7 @@ group "adc" -- kinds "sar", "flash", "mlsa", "ramp", "cco"::
     "shared_by" (64 columns per ramp/counter), "bias_ua" (2); cco
     "mean_code_fraction" (0.5).
 
-group "dac" -- kinds "wl_driver", "dac", "level_shifter"::
+group "dac" -- kinds "wl_driver", "dac", "r2r", "level_shifter"::
 
         fn(dac: DacSpec, sub: SubarraySpec, tech: Technology, *,
            calibration: CalibrationSpec | None = None) -> ComponentCost
@@ -90,6 +92,9 @@ group "dac" -- kinds "wl_driver", "dac", "level_shifter"::
     "dac" (multi-bit voltage-level DAC per row, resistor-string reference
     shared by the subarray, one buffer per row):
       "drive_row"  ONE row driven for one read cycle at ``dac.dac_bits``.
+    "r2r" (R-2R ladder DAC per row; ``dac.params`` unit_resistance_ohm,
+    ladders, reference_fraction; static V_ref²/R over the read window):
+      "drive_row"  ONE row driven for one read cycle.
     "level_shifter" (for write voltage > Vdd; one per row and column line):
       "shift"      ONE line shifted to the device write voltage for one
                    write pulse (includes the line's C x V_write^2).

@@ -1,7 +1,7 @@
 """Cell-array models: the rows x cols cell matrix of one subarray.
 
 One function per cell type (kinds "1t1r", "0t1r", "sram6t", "sram8t",
-"1fefet"), all sharing :func:`array_cost`. See the contract in
+"1fefet", "c2c"), all sharing :func:`array_cost`. See the contract in
 ``ppa_sim.components`` and the equations in ``docs/models.md``.
 
 Physics (per subarray):
@@ -16,6 +16,19 @@ Physics (per subarray):
 * latency: read window + distributed-RC (Elmore) settling of WL and BL
   (BL through the parallel conductance of the active cells) to half an ADC
   LSB.
+
+Charge-domain ``c2c`` cells (Intel's C-2C SRAM CiM, Wang et al., IEEE JSSC
+2023): one cell is one MAC unit, ``cell.bits`` SRAM bits (x ``weight_sets``
+multiplexed words) each switching the shunt capacitor C of a C-2C ladder
+between the row's analog input line (the DAC output) and ground; the ladder
+outputs of a column share charge on the column line, which the ADC reads.
+No DC path: a read charges, per active unit, the capacitors of its 1-bits from
+0 to the input voltage, E = bits x p_1 x (C + 2C) x V_in x V_dd (charge
+Q = 3C V_in drawn from the input line at V_dd), and the column line to about
+half swing. Area per unit: the SRAM bits plus, per ladder bit, C and 2C as
+MOM capacitors at the node's capacitor density plus a border each
+(hwcomponents-library misc.Capacitor defaults, used by CiMLoop for this
+macro).
 """
 
 from __future__ import annotations
@@ -64,6 +77,16 @@ T1R_HEIGHT_F = 6.0
 #: high-performance caches", IEEE JSSC 43(4), 2008).
 SRAM8T_AREA_RATIO = 1.3
 
+#: Metal-oxide-metal capacitor density and keep-out border per capacitor at
+#: 22 nm, scaled with the node's F² (density up, border down): 2.3 fF/µm² and
+#: 1 µm² (hwcomponents-library misc.py ``Capacitor`` defaults, the model CiMLoop
+#: uses for the C-2C ladder of Wang et al.'s macro).
+C2C_CAP_DENSITY_FF_PER_UM2_22NM = 2.3
+C2C_CAP_BORDER_UM2_22NM = 1.0
+C2C_REF_NODE_NM = 22.0
+#: Capacitors per ladder bit: the shunt C and the series 2C (the C-2C ladder).
+C2C_CAP_UNITS_PER_BIT = 3.0
+
 #: Width of each SRAM access transistor in units of the minimum width (6T
 #: cells use near-minimum pass gates; CACTI 6.5 technology.cc w_sram_cell_access
 #: ~ 1.31 F for 32-90 nm, i.e. ~minimum).
@@ -87,10 +110,30 @@ class LineParasitics:
     """Voltage a read swings a word line to (Vdd for gated cells, V_read for 0T1R)."""
 
 
+def c2c_cap_area_um2(sub: SubarraySpec, tech: Technology) -> float:
+    """Area (µm²) of the C-2C ladder capacitors of one c2c cell (``cell.bits`` stages of
+    C + 2C, each capacitor with its border), at the node's capacitor density."""
+    k = (tech.node.node_nm / C2C_REF_NODE_NM) ** 2
+    density = C2C_CAP_DENSITY_FF_PER_UM2_22NM / k
+    per_bit = C2C_CAP_UNITS_PER_BIT * sub.cell.unit_cap_ff / density + 2 * C2C_CAP_BORDER_UM2_22NM * k
+    return sub.cell.bits * per_bit
+
+
+def c2c_line_cap_ff(sub: SubarraySpec) -> float:
+    """Ladder capacitance (fF) one c2c row line carries when every weight bit is 1."""
+    return sub.cols * sub.cell.bits * sub.cell.unit_cap_ff
+
+
 def cell_area_f2(sub: SubarraySpec, tech: Technology) -> float:
     """Cell area in F² for the subarray's cell type."""
     ctype = sub.cell.type
     dev = tech.device
+    if ctype == "c2c":
+        # bits x weight sets 8T-class SRAM cells + the ladder capacitors (side by side:
+        # the MOM capacitors need their own metal stack area, hwcomponents' Capacitor)
+        sram_f2 = tech.node.sram_cell_area_f2 * SRAM8T_AREA_RATIO
+        caps_f2 = c2c_cap_area_um2(sub, tech) / f_um(tech.node) ** 2
+        return sub.cell.bits * sub.cell.weight_sets * sram_f2 + caps_f2
     if ctype == "1t1r":
         footprint = (sub.cell.access_width_f + T1R_ISOLATION_F) * T1R_HEIGHT_F
         return max(dev.cell_area_f2, footprint)
@@ -118,6 +161,8 @@ def _gate_width_um(sub: SubarraySpec, tech: Technology, cell_w_um: float) -> flo
         return 2 * SRAM_ACCESS_W * wmin_um(node)  # two pass gates on the WL
     if ctype == "sram8t":
         return SRAM_ACCESS_W * wmin_um(node)  # one read-port transistor on the RWL
+    if ctype == "c2c":
+        return sub.cell.bits * SRAM_ACCESS_W * wmin_um(node)  # one switch per ladder bit
     if ctype == "1fefet":
         return max(wmin_um(node), 0.5 * cell_w_um)  # FeFET gate spans ~half the cell
     return 0.0  # 0T1R: no transistor
@@ -136,8 +181,13 @@ def parasitics(sub: SubarraySpec, tech: Technology) -> LineParasitics:
     wire = node.wires.local
     wg = _gate_width_um(sub, tech, cw)
     c_wl = wire.c_ff_per_um * width + sub.cols * cgate_ff(node, wg)
+    if sub.cell.type == "c2c":
+        # the input line also carries the ladders' shunt capacitors (worst case: every
+        # weight bit 1 connects its C to the line); their charge is the cell energy
+        c_wl += c2c_line_cap_ff(sub)
     c_bl = wire.c_ff_per_um * height + sub.rows * cdrain_ff(node, wg)
     wl_v = tech.device.read_voltage_v if sub.cell.type == "0t1r" else node.vdd_v
+    # c2c: the row line is the analog input (DAC output, up to Vdd)
     if sub.cell.type == "1fefet":
         wl_v = max(tech.device.read_voltage_v, node.vth_v)  # gate read bias
     return LineParasitics(cell_area_f2=a_f2, cell_w_um=cw, cell_h_um=ch, width_um=width,
@@ -173,9 +223,11 @@ def array_cost(sub: SubarraySpec, tech: Technology, *, activity: ActivitySpec | 
     # ---- area / leakage
     area = sub.rows * sub.cols * p.cell_w_um * p.cell_h_um * cal.array_area_factor
     leak = 0.0
-    if not dev.nonvolatile or sub.cell.type.startswith("sram"):
+    if not dev.nonvolatile or sub.cell.type.startswith("sram") or sub.cell.type == "c2c":
         # two off transistors leak per cell (one inverter of the latch + one pass gate)
-        leak = sub.rows * sub.cols * leak_uw(node, 2 * wmin_um(node))
+        bits_per_cell = (sub.cell.bits * sub.cell.weight_sets if sub.cell.type == "c2c"
+                         else 1)
+        leak = sub.rows * sub.cols * bits_per_cell * leak_uw(node, 2 * wmin_um(node))
 
     # ---- read: one cycle
     n_rows = sub.rows_per_read
@@ -184,7 +236,8 @@ def array_cost(sub: SubarraySpec, tech: Technology, *, activity: ActivitySpec | 
     v_rd = dev.read_voltage_v
     window_ns, weight = read_window(sub, tech)
     active = n_rows * dens
-    e_wl = active * pj_from_ff_v2(p.c_wl_ff, p.wl_voltage_v)
+    c_wl_wire = p.c_wl_ff - (c2c_line_cap_ff(sub) if sub.cell.type == "c2c" else 0.0)
+    e_wl = active * pj_from_ff_v2(c_wl_wire, p.wl_voltage_v)
     e_bl = sub.cols * pj_from_ff_v2(p.c_bl_ff, v_rd)
     # I V t: S * V² * ns -> J * 1e-9 -> pJ
     e_cell = (active * sub.cols * g_mean * v_rd * v_rd * dev.read_pulse_ns * weight
@@ -199,6 +252,15 @@ def array_cost(sub: SubarraySpec, tech: Technology, *, activity: ActivitySpec | 
                  / (p.c_bl_ff * F_PER_FF))
         e_bl = sub.cols * p.c_bl_ff * v_rd * dv * PJ_PER_FJ
         e_cell = 0.0
+    if sub.cell.type == "c2c":
+        # charge domain: per active unit the 1-bits' ladder capacitors (C + 2C) charge to the
+        # input level (mean normalised level = input density) from the Vdd-supplied DAC line;
+        # the column line shares charge to about half swing. No DC current.
+        vdd = node.vdd_v
+        c_ladder = (sub.cell.bits * act.mean_conductance_fraction * C2C_CAP_UNITS_PER_BIT
+                    * sub.cell.unit_cap_ff)
+        e_cell = n_rows * sub.cols * c_ladder * dens * vdd * vdd * PJ_PER_FJ
+        e_bl = sub.cols * 0.5 * pj_from_ff_v2(p.c_bl_ff, vdd)
     e_wl *= cal.wire_energy_factor
     e_bl *= cal.wire_energy_factor
     e_read = e_wl + e_bl + e_cell
@@ -206,10 +268,11 @@ def array_cost(sub: SubarraySpec, tech: Technology, *, activity: ActivitySpec | 
     bits = sub.adc.bits
     tau_wl = ns_from_ohm_ff(0.5 * p.r_row_ohm, p.c_wl_ff)
     g_col = max(active, 1.0) * g_mean
-    tau_bl = ns_from_ohm_ff(0.5 * p.r_col_ohm + 1.0 / g_col, p.c_bl_ff)
+    r_src = 0.0 if sub.cell.type == "c2c" else 1.0 / g_col  # c2c: charge sharing, no cell R
+    tau_bl = ns_from_ohm_ff(0.5 * p.r_col_ohm + r_src, p.c_bl_ff)
     settle = settle_factor(bits) * (tau_wl + tau_bl)
     t_read = window_ns + settle
-    i_col_ua = active * g_mean * v_rd * UA_PER_A
+    i_col_ua = 0.0 if sub.cell.type == "c2c" else active * g_mean * v_rd * UA_PER_A
 
     # ---- write: per pulse, device energy + WL/BL charged to the write voltage
     v_w = dev.write_voltage_v
@@ -220,13 +283,15 @@ def array_cost(sub: SubarraySpec, tech: Technology, *, activity: ActivitySpec | 
     if sub.cell.type == "0t1r":
         e_half = ((sub.rows + sub.cols - 2) * g_mean * (0.5 * v_w) ** 2 * dev.write_pulse_ns
                   / NS_PER_S * PJ_PER_J)
-    e_cell_w = pulses * (dev.write_energy_pj + e_lines_cell + e_half)
+    # a c2c cell stores ``bits`` SRAM bits: writing it writes each of them
+    w_bits = sub.cell.bits if sub.cell.type == "c2c" else 1
+    e_cell_w = pulses * (w_bits * dev.write_energy_pj + e_lines_cell + e_half)
     t_cell_w = pulses * dev.write_pulse_ns
     e_row_half = 0.0
     if sub.cell.type == "0t1r":
         e_row_half = ((sub.rows - 1) * sub.cols * g_mean * (0.5 * v_w) ** 2 * dev.write_pulse_ns
                       / NS_PER_S * PJ_PER_J)
-    e_row_w = pulses * (sub.cols * dev.write_energy_pj
+    e_row_w = pulses * (sub.cols * w_bits * dev.write_energy_pj
                         + pj_from_ff_v2(p.c_wl_ff + sub.cols * p.c_bl_ff, v_w) + e_row_half)
 
     return ComponentCost(
@@ -266,3 +331,4 @@ array_0t1r = _kind("0t1r")
 array_sram6t = _kind("sram6t")
 array_sram8t = _kind("sram8t")
 array_1fefet = _kind("1fefet")
+array_c2c = _kind("c2c")

@@ -1,5 +1,10 @@
 """Input-side drivers: bit-serial word-line drivers, multi-bit DACs, level shifters.
 
+Kinds: ``wl_driver`` (bit-serial / PWM), ``dac`` (resistor string + buffer per row),
+``r2r`` (R-2R ladder per row, e.g. the input DACs of Intel's C-2C macro) and
+``level_shifter``. ``dac.params`` is read only by ``r2r`` (unknown names, or any
+params for the other kinds, are a ConfigError).
+
 Signature (contract in ``ppa_sim.components``)::
 
     fn(dac: DacSpec, sub: SubarraySpec, tech: Technology, *, calibration=None)
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 from ppa_sim.components._common import (
     area_f2_um2,
+    bad,
     buffer_chain_stages,
     c_inv_in_ff,
     c_inv_out_ff,
@@ -24,7 +30,7 @@ from ppa_sim.components._common import (
     leak_uw,
     wmin_um,
 )
-from ppa_sim.components.array import parasitics
+from ppa_sim.components.array import parasitics, read_window
 from ppa_sim.components.registry import register
 from ppa_sim.cost import ActionCost, ComponentCost
 from ppa_sim.spec.architecture import CalibrationSpec, DacSpec, SubarraySpec
@@ -38,6 +44,15 @@ from ppa_sim.units import (
     ns_from_ohm_ff,
     pj_from_ff_v2,
 )
+
+
+def _params(dac: DacSpec, allowed: dict[str, float]) -> dict[str, float]:
+    """``dac.params`` over ``allowed`` defaults; unknown names are a ConfigError."""
+    unknown = set(dac.params) - set(allowed)
+    if unknown:
+        raise bad("subarray.dac.params", f"unknown parameter(s) for a {dac.kind} driver",
+                  value=sorted(unknown), allowed=", ".join(sorted(allowed)) or "(none)")
+    return {**allowed, **dac.params}
 
 
 def _chain(c_load_ff: float, node) -> tuple[int, float, float, float]:
@@ -63,6 +78,7 @@ def wl_driver(dac: DacSpec, sub: SubarraySpec, tech: Technology, *,
     drive_row: E = d E_dff + C_int Vdd² (+ d-bit compare) ; t = stages x FO4.
     """
     cal = calib(calibration)
+    _params(dac, {})
     node = tech.node
     p = parasitics(sub, tech)
     stages, c_int, a_chain, t_chain = _chain(p.c_wl_ff, node)
@@ -110,6 +126,7 @@ def voltage_dac(dac: DacSpec, sub: SubarraySpec, tech: Technology, *,
     I_b = max(1 µA, C_WL V_read / (0.1 t_pulse)); t = settle (0.1 t_pulse) + FO4 x log2 d.
     """
     cal = calib(calibration)
+    _params(dac, {})
     node, dev = tech.node, tech.device
     p = parasitics(sub, tech)
     d = dac.dac_bits
@@ -139,6 +156,59 @@ def voltage_dac(dac: DacSpec, sub: SubarraySpec, tech: Technology, *,
                                "bias_ua": i_b / A_PER_UA})
 
 
+#: R-2R ladder DAC: unit resistance 5 kΩ (CiMLoop's model of Wang et al.'s C-2C
+#: macro, mit-emze/cimloop arch/1_macro/wang_vlsi_2022/variables_free.yaml,
+#: DAC_UNIT_RESISTANCE 5000); one ladder per row referenced to Vdd unless the
+#: params say otherwise (that macro: two ladders, for positive and negative
+#: inputs, each referenced to Vdd/2 -- same source, arch.yaml).
+R2R_UNIT_OHM = 5000.0
+#: Unit resistor footprint: the same ~10 F x 2 F poly resistor as the string DAC's
+#: (assumption); a ladder of d bits holds 3d + 1 unit resistors (d 2R legs, d - 1
+#: series R, a 2R termination; 2R = two units).
+R2R_UNIT_AREA_F2 = 20.0
+
+
+@register("dac", "r2r")
+def r2r_dac(dac: DacSpec, sub: SubarraySpec, tech: Technology, *,
+            calibration: CalibrationSpec | None = None) -> ComponentCost:
+    """R-2R ladder DAC per row (current-mode ladder, bit switches, code latch).
+
+    A current-mode R-2R ladder presents its input resistance R to the reference
+    whatever the code, so each ladder draws V_ref² / R for the read window:
+    drive_row: E = n_l V_ref² / R t_window + d E_dff + d/2 switch toggles;
+    t = (d + 1) ln 2 x R x C_WL (the ladder's output resistance is R).
+    params: ``unit_resistance_ohm`` (5000), ``ladders`` (1 per row),
+    ``reference_fraction`` (V_ref / Vdd, 1.0).
+    """
+    cal = calib(calibration)
+    prm = _params(dac, {"unit_resistance_ohm": R2R_UNIT_OHM, "ladders": 1.0,
+                        "reference_fraction": 1.0})
+    r_u = prm["unit_resistance_ohm"]
+    n_l = prm["ladders"]
+    frac = prm["reference_fraction"]
+    if r_u <= 0 or n_l < 1 or n_l != int(n_l) or not 0 < frac <= 1:
+        raise bad("subarray.dac.params", "r2r needs unit_resistance_ohm > 0, ladders a "
+                  "positive integer and 0 < reference_fraction <= 1", value=dict(dac.params))
+    node = tech.node
+    p = parasitics(sub, tech)
+    window_ns, _ = read_window(sub, tech)
+    d = dac.dac_bits
+    v_ref = frac * node.vdd_v
+    e_static = n_l * v_ref ** 2 / r_u * window_ns / NS_PER_S * PJ_PER_J
+    c_sw = cgate_ff(node, 2 * wmin_um(node)) + cdrain_ff(node, 2 * wmin_um(node))
+    e_sw = 0.5 * d * n_l * pj_from_ff_v2(2 * c_sw, node.vdd_v)
+    e = e_static + d * node.dff_energy_fj * PJ_PER_FJ + e_sw
+    t = (d + 1) * 0.6931 * ns_from_ohm_ff(r_u, p.c_wl_ff)
+    a_t = area_f2_um2(node, node.inv_area_f2) / 2.0
+    a_ladder = (3 * d + 1) * R2R_UNIT_AREA_F2 * f_um(node) ** 2 + d * 2 * a_t
+    a_row = n_l * a_ladder + d * area_f2_um2(node, node.dff_area_f2)
+    a = sub.rows * a_row * cal.periphery_area_factor
+    leak = sub.rows * leak_uw(node, wmin_um(node) * 2 * d * n_l)
+    return ComponentCost(area_um2=a, leakage_uw=leak, actions={"drive_row": ActionCost(e, t)},
+                         info={"instances": sub.rows, "pulse_steps": 1, "ladders": n_l,
+                               "reference_v": v_ref, "static_energy_pj": e_static})
+
+
 #: Level shifter: cross-coupled pMOS pair + two nMOS pull-downs + output driver
 #: in thick-oxide devices (width 4 F, area 3x a core transistor for the
 #: thick-oxide rules; NeuroSim's LevelShifter.cpp uses a similar 6-transistor
@@ -157,6 +227,7 @@ def level_shifter(dac: DacSpec, sub: SubarraySpec, tech: Technology, *,
     C_line = mean of WL and BL capacitance; t = 3 FO4 + line RC.
     """
     cal = calib(calibration)
+    _params(dac, {})
     node, dev = tech.node, tech.device
     p = parasitics(sub, tech)
     v_w = dev.write_voltage_v

@@ -166,6 +166,32 @@ def run_task(task: Task, evaluate: EvaluateFn | None = None) -> PointResult:
                        feasible=feasible, eval_s=time.perf_counter() - t0)
 
 
+def run_chunk(tasks: list[Task], evaluate: EvaluateFn | None = None) -> list[PointResult]:
+    """Evaluate a few points in one worker call (one round trip; a network or
+    technology shared by the chunk's tasks is pickled once)."""
+    return [run_task(t, evaluate) for t in tasks]
+
+
+def chunked(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    chunk: list[Task] = []
+    for t in tasks:
+        chunk.append(t)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def auto_chunksize(points: int, workers: int) -> int:
+    """Points per worker call: enough to amortize the round trip (an estimate takes a
+    few ms), few enough that every worker gets several calls and a killed sweep
+    loses little (at most 2 x workers x chunksize points are in flight)."""
+    if workers <= 1:
+        return 1
+    return max(1, min(16, points // (workers * 4)))
+
+
 # ----------------------------------------------------------------------------- executors
 
 
@@ -175,7 +201,9 @@ class Executor:
     name = "executor"
     workers = 1
 
-    def run(self, tasks: Iterable[Task], evaluate: EvaluateFn | None) -> Iterator[PointResult]:
+    def run(self, tasks: Iterable[Task], evaluate: EvaluateFn | None,
+            chunksize: int = 1) -> Iterator[PointResult]:
+        """Results as points finish; ``chunksize`` points go to a worker per call."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -193,8 +221,9 @@ class InProcessExecutor(Executor):
 
     name = "in-process"
 
-    def run(self, tasks: Iterable[Task], evaluate: EvaluateFn | None) -> Iterator[PointResult]:
-        for t in tasks:
+    def run(self, tasks: Iterable[Task], evaluate: EvaluateFn | None,
+            chunksize: int = 1) -> Iterator[PointResult]:
+        for t in tasks:  # one at a time: each result is stored before the next starts
             yield run_task(t, evaluate)
 
 
@@ -231,10 +260,11 @@ class ProcessPoolExecutorDse(Executor):
                                              initializer=_exit_with_parent)
         return self._pool
 
-    def run(self, tasks: Iterable[Task], evaluate: EvaluateFn | None) -> Iterator[PointResult]:
+    def run(self, tasks: Iterable[Task], evaluate: EvaluateFn | None,
+            chunksize: int = 1) -> Iterator[PointResult]:
         pool = self._get_pool()
-        yield from _bounded(lambda t: pool.submit(run_task, t, evaluate), tasks,
-                            2 * self.workers)
+        yield from _bounded(lambda c: pool.submit(run_chunk, c, evaluate),
+                            chunked(tasks, chunksize), 2 * self.workers)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -264,21 +294,22 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="ppa-sim-parent-watch", daemon=True).start()
 
 
-def _bounded(submit: Callable[[Task], Future], tasks: Iterable[Task],
+def _bounded(submit: Callable[[list[Task]], Future], chunks: Iterable[list[Task]],
              limit: int) -> Iterator[PointResult]:
-    it = iter(tasks)
+    """Keep at most ``limit`` chunks in flight; yield results as chunks finish."""
+    it = iter(chunks)
     pending: set[Future] = set()
     try:
-        for t in it:
-            pending.add(submit(t))
+        for c in it:
+            pending.add(submit(c))
             if len(pending) >= limit:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for f in done:
-                    yield f.result()
+                    yield from f.result()
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for f in done:
-                yield f.result()
+                yield from f.result()
     finally:
         for f in pending:
             f.cancel()
@@ -310,13 +341,14 @@ class DaskExecutor(Executor):
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
         self.address = self.client.scheduler.address
 
-    def run(self, tasks: Iterable[Task], evaluate: EvaluateFn | None) -> Iterator[PointResult]:
+    def run(self, tasks: Iterable[Task], evaluate: EvaluateFn | None,
+            chunksize: int = 1) -> Iterator[PointResult]:
         from distributed import as_completed
 
-        it = iter(tasks)
+        it = chunked(tasks, chunksize)
         limit = 2 * self.workers
-        first = [self.client.submit(run_task, t, evaluate, pure=False)
-                 for _, t in zip(range(limit), it, strict=False)]
+        first = [self.client.submit(run_chunk, c, evaluate, pure=False)
+                 for _, c in zip(range(limit), it, strict=False)]
         ac = as_completed(first)
         try:
             for fut in ac:
@@ -324,8 +356,8 @@ class DaskExecutor(Executor):
                 fut.release()
                 nxt = next(it, None)
                 if nxt is not None:
-                    ac.add(self.client.submit(run_task, nxt, evaluate, pure=False))
-                yield res
+                    ac.add(self.client.submit(run_chunk, nxt, evaluate, pure=False))
+                yield from res
         finally:
             for fut in list(getattr(ac, "futures", ())):
                 fut.cancel()

@@ -18,6 +18,7 @@ from typing import Any
 from ppa_sim.dse.executors import (
     EvaluateFn,
     Task,
+    auto_chunksize,
     make_executor,
     resolve_technology,
     technology_key,
@@ -132,7 +133,8 @@ def run_sweep(spec: str | Path | Mapping[str, Any] | LoadedSweep, out: str | Pat
               *, workers: int = 1, scheduler: str | None = None, dask: bool = False,
               client: Any = None, evaluate: EvaluateFn | None = None, progress: bool = True,
               force: bool = False, retry_errors: bool = False,
-              networks: Mapping[str, Any] | None = None) -> SweepResults:
+              networks: Mapping[str, Any] | None = None,
+              chunksize: int | None = None) -> SweepResults:
     """Evaluate every point of a sweep spec and return the rows (a :class:`SweepResults`).
 
     ``out``: SQLite store (created if missing; a rerun skips finished points);
@@ -143,6 +145,7 @@ def run_sweep(spec: str | Path | Mapping[str, Any] | LoadedSweep, out: str | Pat
     ``force``: add to a store that holds results of a different spec.
     ``retry_errors``: re-evaluate points whose evaluation crashed (status ``error``).
     ``networks``: preloaded networks by the names the spec uses.
+    ``chunksize``: points per worker call (default: automatic; 1 in-process).
     """
     loaded = load_sweep_spec(spec)
     points = loaded.points()
@@ -190,8 +193,9 @@ def run_sweep(spec: str | Path | Mapping[str, Any] | LoadedSweep, out: str | Pat
                 bar = tqdm(total=len(todo), unit="pt", desc=loaded.spec.name, disable=not progress,
                            file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
                 counts = {"ok": 0, "invalid": 0, "error": 0}
+                size = chunksize or auto_chunksize(len(todo), ex.workers)
                 try:
-                    for res in ex.run(tasks, evaluate):
+                    for res in ex.run(tasks, evaluate, chunksize=size):
                         store.add(res)
                         evaluated += 1
                         counts[res.status] += 1

@@ -28,6 +28,7 @@ import jinja2
 import yaml
 
 from ppa_sim import __version__
+from ppa_sim.errors import PpaSimError
 from ppa_sim.report import data
 from ppa_sim.report.fmt import DASH, num, pct
 from ppa_sim.results import CATEGORIES, AccuracyResult, Estimate
@@ -112,9 +113,17 @@ def _common(title: str) -> dict[str, Any]:
 
 
 def _write(path: str | Path, text: str) -> Path:
+    """Write the report, creating missing folders; an unwritable path is a user error."""
     out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    if out.is_dir():
+        raise PpaSimError(f"{out}: is a folder; give the HTML file to write, "
+                          f"e.g. {out / 'report.html'}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise PpaSimError(f"{out}: cannot write the HTML report: "
+                          f"{e.strerror or e}") from None
     return out
 
 

@@ -64,6 +64,8 @@ class DacSpec(Spec):
     """Bits applied per read cycle (1 for bit-serial, up to ``bits`` for a DAC)."""
     kind: str = "wl_driver"
     """Driver/DAC component kind."""
+    params: dict[str, float] = Field(default_factory=dict)
+    """Model-specific parameters (see docs/models.md; unknown names are a ConfigError)."""
 
     @model_validator(mode="after")
     def _checks(self) -> DacSpec:
@@ -83,12 +85,21 @@ class DacSpec(Spec):
 class CellSpec(Spec):
     """The synaptic cell of the subarray."""
 
-    type: Literal["1t1r", "0t1r", "sram6t", "sram8t", "1fefet"] = "1t1r"
-    """Cell structure: 1T1R (access transistor), 0T1R (selector-less crossbar), SRAM, FeFET."""
+    type: Literal["1t1r", "0t1r", "sram6t", "sram8t", "1fefet", "c2c"] = "1t1r"
+    """Cell structure: 1T1R (access transistor), 0T1R (selector-less crossbar), SRAM, FeFET,
+    or ``c2c``: a charge-domain MAC unit, ``bits`` SRAM bits each switching one capacitor
+    of a C-2C ladder that multiplies the row's analog input (Wang et al., IEEE JSSC 2023)."""
     bits: Annotated[int, Field(ge=1, le=8)] = 1
     """Bits stored per cell (bit slice width); needs 2**bits <= device levels."""
     access_width_f: Annotated[float, Field(gt=0, le=100)] = 4.0
     """Access transistor width in F for 1T1R cells (sets the 1T1R cell area)."""
+    unit_cap_ff: Annotated[float, Field(gt=0, le=1000)] = 2.0
+    """``c2c`` cells: unit capacitance C of the C-2C ladder (fF); default 2 fF, CiMLoop's
+    model of the Intel C-2C macro (mit-emze/cimloop, arch/1_macro/wang_vlsi_2022/arch.yaml,
+    c2c multiplier unit_capacitance 2e-15 F)."""
+    weight_sets: Annotated[int, Field(ge=1, le=64)] = 1
+    """``c2c`` cells: weight sets stored per ladder (local weight multiplexing: several
+    SRAM words share one C-2C ladder, one set computes per read; Wang et al., JSSC 2023)."""
     levels: Annotated[int, Field(ge=2, le=256)] | None = None
     """Conductance levels used per cell; None = ``2**bits``. A level count that is not a
     power of two (e.g. 6) is allowed for analog weights (``weights.bits: null``); when

@@ -620,9 +620,54 @@ def _design_from_raw(raw: dict[str, Any], fname: str | None, lines: _Lines | Non
         raise ConfigError(problems)
     assert node is not None and device is not None
     problems = cross_check(arch, device, fname, lines)
+    problems += component_kind_problems(arch, _registered_kinds, fname, lines)
     if problems:
         raise ConfigError(problems)
     return Design(arch=arch, tech=Technology(node=node, device=device))
+
+
+#: Architecture fields that name a registered component model: key path -> registry group.
+#: (The cell type is a closed Literal checked by pydantic, so it is not listed.)
+COMPONENT_KIND_FIELDS: dict[str, str] = {
+    "subarray.adc.kind": "adc",
+    "subarray.dac.kind": "dac",
+    "pe.buffer.kind": "buffer",
+    "tile.buffer.kind": "buffer",
+    "chip.global_buffer.kind": "buffer",
+    "pe.interconnect.kind": "interconnect",
+    "tile.interconnect.kind": "interconnect",
+    "chip.interconnect.kind": "interconnect",
+}
+
+
+def component_kind_problems(arch: Architecture, kinds_of: Callable[[str], Iterable[str]],
+                            fname: str | None, lines: _Lines | None) -> list[Problem]:
+    """Component ``kind`` fields that name no model of their group (``kinds_of(group)``).
+
+    Pure: the caller passes the registry lookup, so that a typo such as ``adc.kind: sarr``
+    is reported with its file and line at load time (and by ``ppa-sim validate``), not
+    only when the estimator first asks for the model.
+    """
+    out = []
+    for key, group in COMPONENT_KIND_FIELDS.items():
+        cur: Any = arch
+        for part in key.split("."):
+            cur = getattr(cur, part)
+        known = sorted(kinds_of(group))
+        if known and cur not in known:
+            close = difflib.get_close_matches(str(cur), known, n=1)
+            msg = f"unknown {group} kind" + (f" (did you mean {close[0]!r}?)" if close else "")
+            out.append(Problem(fname, key, msg, value=cur, allowed=", ".join(known),
+                               line=lines.find(key) if lines else None))
+    return out
+
+
+def _registered_kinds(group: str) -> list[str]:
+    # Lazy: the registry lives with the component models (a later stage); it is only
+    # consulted here so that a misspelt kind is a located load-time error.
+    from ppa_sim.components import registry
+
+    return registry.kinds(group)
 
 
 def cross_check(arch: Architecture, device: DeviceSpec, fname: str | None,
@@ -647,12 +692,13 @@ def cross_check(arch: Architecture, device: DeviceSpec, fname: str | None,
                                f"holds {device.levels}", value=cell.bits,
                                allowed=f"<= {device.levels.bit_length() - 1}",
                                line=at("subarray.cell.bits")))
-    sram_cell = arch.subarray.cell.type.startswith("sram")
+    # a c2c (charge-domain C-2C ladder) cell stores its weight bits in SRAM cells
+    sram_cell = arch.subarray.cell.type.startswith("sram") or arch.subarray.cell.type == "c2c"
     if sram_cell != (device.kind == "sram"):
         out.append(Problem(fname, "subarray.cell.type",
                            f"cell type {arch.subarray.cell.type!r} does not fit a "
                            f"{device.kind} device", value=arch.subarray.cell.type,
-                           allowed="sram6t/sram8t for SRAM devices, 1t1r/0t1r/1fefet otherwise",
+                           allowed="sram6t/sram8t/c2c for SRAM devices, 1t1r/0t1r/1fefet otherwise",
                            line=at("subarray.cell.type")))
     if arch.subarray.cell.type == "0t1r" and device.cell_area_0t1r_f2 is None:
         out.append(Problem(fname, "subarray.cell.type",

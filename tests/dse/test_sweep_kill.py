@@ -71,6 +71,33 @@ def _stored(out: Path) -> int:
         return 0  # tables not created yet
 
 
+def _live_in_group(pgid: int) -> list[int]:
+    """Pids of running (not zombie) processes in process group ``pgid`` (Linux /proc)."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)": state ppid pgrp ...
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            out.append(int(d.name))
+    return out
+
+
+def _group_gone(pgid: int, timeout_s: float) -> bool:
+    """True once no live process of the process group ``pgid`` is left (zombies waiting
+    for their new parent to reap them do not count)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if not _live_in_group(pgid):
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def _logged(log: Path, network: str) -> Counter:
     """Evaluations per point id, from the log lines (one per evaluation started)."""
     if not log.exists():
@@ -101,8 +128,10 @@ def test_sigkill_mid_sweep_then_resume(tmp_path: Path, workers: int) -> None:
             time.sleep(0.02)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
+        # pool workers notice their parent is gone and exit on their own
+        assert _group_gone(proc.pid, timeout_s=60), "worker processes outlived the sweep"
     finally:
-        try:  # worker processes orphaned by the kill: end them (they are ours)
+        try:  # should a worker have outlived the sweep, end it (it is ours)
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass

@@ -83,3 +83,32 @@ def test_neurram_efficiency_falls_with_precision(results):
 def test_tsmc7_throughput(results):
     # Sinangil et al., JSSC 2021: 1024 4b x 4b MACs per 5.5 ns access -> 372.4 GOPS
     assert results["tsmc7.gops"].value == pytest.approx(372.4, rel=0.25)
+
+
+def test_tsmc7_energy_efficiency(results):
+    # Sinangil et al., JSSC 2021 abstract: 351 TOPS/W at 0.8 V (4b/4b/4b); one read gives the
+    # whole 4-bit dot product, so no shift-add is charged
+    assert results["tsmc7.tops_w"].value == pytest.approx(351.0, rel=0.25)
+
+
+def test_hermes_chip_throughput_with_parallel_cores(results):
+    # Le Gallo et al., Nat. Electron. 2023 abstract: 63.1 TOPS one-phase, 16.1 TOPS four-phase;
+    # the 64 cores move their data over their own mesh links in parallel
+    assert results["hermes.chip.tops"].value == pytest.approx(63.1, rel=0.25)
+    assert results["hermes.chip4.tops"].value == pytest.approx(16.1, rel=0.25)
+
+
+def test_intel_c2c_modelled_parts(results):
+    # Wang et al. JSSC 2023 Fig. 22 (via CiMLoop): DAC 22 % of 63.6 pJ per 1024-MAC MVM, MAC
+    # (C-2C array) 46 % of 0.124 mm²; area efficiency 2.4 / 4.0 TOPS/mm² at 0.7 / 1.1 V
+    assert results["intel_c2c.dac_energy"].value == pytest.approx(2 * 1024 / 32.2 * 0.22,
+                                                                  rel=0.25)
+    assert results["intel_c2c.mac_area"].value == pytest.approx(0.46 * 0.124e6, rel=0.25)
+    assert results["intel_c2c.tops_mm2"].value == pytest.approx(2.4, rel=0.25)
+    assert results["intel_c2c.v1_1.tops_mm2"].value == pytest.approx(4.0, rel=0.25)
+
+
+def test_intel_c2c_voltage_scaling(results):
+    # Table III: 32.2 TOPS/W at 0.7 V vs 15.5 TOPS/W at 1.1 V (ratio 2.08)
+    ratio = results["intel_c2c.tops_w"].value / results["intel_c2c.v1_1.tops_w"].value
+    assert ratio == pytest.approx(32.2 / 15.5, rel=0.15)

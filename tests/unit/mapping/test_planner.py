@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mapnets import conv, design, fc, vgg8
 
 from ppa_sim.errors import MappingError
@@ -70,3 +72,30 @@ def test_tile_sharing_packs_layers():
     solo = plan(net, design(**{"mapping.duplication": "none"}))
     shared = plan(net, design(**{"mapping.duplication": "none", "mapping.tile_sharing": True}))
     assert shared.chip_tiles < solo.chip_tiles == 3
+
+
+@settings(max_examples=40, deadline=None)
+@given(chans=st.lists(st.integers(1, 512), min_size=2, max_size=5), hw=st.integers(1, 32),
+       tiles=st.one_of(st.just("auto"), st.integers(1, 400)),
+       dup=st.sampled_from(["none", "auto", "fixed"]), sharing=st.booleans(),
+       spe=st.sampled_from([1, 4, 16]), ppt=st.sampled_from([1, 4, 9]))
+def test_plan_properties(chans, hw, tiles, dup, sharing, spe, ppt):
+    layers = [conv(f"c{i}", chans[i], chans[i + 1], hw) for i in range(len(chans) - 1)]
+    net = Network("r", (chans[0], hw, hw), tuple(layers))
+    d = design(**{"chip.tiles": tiles, "mapping.duplication": dup,
+                  "mapping.tile_sharing": sharing, "pe.subarrays": spe, "tile.pes": ppt,
+                  "mapping.duplication_factor": 2})
+    try:
+        p = plan(net, d)
+    except MappingError as e:
+        assert tiles != "auto" and "needs" in str(e) and f"has {tiles}" in str(e)
+        return
+    assert p.tiles_used <= p.chip_tiles + 1e-9
+    if tiles != "auto":
+        assert p.chip_tiles == tiles
+    for m in p.crossbar_layers:
+        assert m.duplication >= 1
+        assert m.subarrays == m.partition.subarrays * m.duplication
+        assert m.pes * spe >= m.subarrays
+        assert m.tiles * ppt >= m.pes - 1e-9
+        assert 0 < m.utilization <= 1

@@ -159,3 +159,29 @@ def test_random_layers_and_architectures(cin, cout, hw, k, fc_out, rows, adc_bit
     est = estimate_design(d, net)
     check_adds_up(est)
     assert est.energy_pj > 0 and est.area_um2 > 0 and est.cycle_ns > 0
+
+
+def test_synchronous_clock_and_stage_accounting(vgg8):
+    asyn = estimate_design(design(), vgg8)
+    sync = estimate_design(design(**{"chip.synchronous": True}), vgg8)
+    check_adds_up(sync)
+    # the sensing cycle sets the clock when it is slower than the nominal 1 GHz
+    assert sync.meta["clock_ns"] >= 1.0
+    assert sync.meta["read_step_ns"] == pytest.approx(8 * sync.meta["clock_ns"])
+    # buffer and bus cycles add to every crossbar stage instead of overlapping it
+    conv = next(L for L in sync.layers if L.kind == "conv2d")
+    assert {"array", "adc", "buffer", "interconnect"} <= set(conv.latency_breakdown_ns)
+    assert sync.cycle_ns > asyn.cycle_ns
+
+
+def test_calibration_factors_scale_what_they_name(vgg8):
+    base = estimate_design(design(), vgg8)
+    post = estimate_design(design(**{"calibration.post_layout_energy_factor": 2.0}), vgg8)
+    dyn = base.energy_pj - base.leakage_energy_pj
+    assert post.energy_pj - post.leakage_energy_pj == pytest.approx(2 * dyn, rel=0.05)
+    dig = estimate_design(design(**{"calibration.digital_energy_factor": 0.5}), vgg8)
+    assert dig.energy_breakdown_pj["shift_add"] == pytest.approx(
+        0.5 * base.energy_breakdown_pj["shift_add"])
+    assert dig.energy_breakdown_pj["adc"] == pytest.approx(base.energy_breakdown_pj["adc"])
+    slow = estimate_design(design(**{"calibration.read_latency_factor": 2.0}), vgg8)
+    assert slow.meta["read_step_ns"] == pytest.approx(2 * base.meta["read_step_ns"])
