@@ -38,21 +38,29 @@ EPILOG = textwrap.dedent("""\
       ppa-sim estimate architectures/default.yaml --network vgg8
       ppa-sim estimate default --network resnet18 --per-layer --html out/report.html
       ppa-sim estimate default --network vgg8 --set subarray.adc.bits=6 --format json
-      ppa-sim validate technology/**/*.yaml architectures/*.yaml
+      ppa-sim validate technology/ architectures/
       ppa-sim sweep examples/sweep_vgg8.yaml --out out/sweep.sqlite --workers 2
       ppa-sim report out/sweep.sqlite --html out/sweep.html
 
     Every architecture references a CMOS node and a memory device from technology/;
     '--set KEY=VALUE' overrides any field (dotted path), validated like the file.
+    'ppa-sim COMMAND --help' explains each command; docs/cli.md has worked examples.
+
+    exit codes: 0 success; 1 a user error (bad file, key, value, network, design that
+    does not fit), printed as one message without a traceback (--debug shows it);
+    2 a bad command line; 130 interrupted.
     """)
+
+DESCRIPTION = textwrap.dedent("""\
+    Power, area, latency and accuracy of memristive compute-in-memory accelerators,
+    from one technology + architecture description (NeuroSim-style estimation and
+    aihwkit-style accuracy simulation under the same non-idealities).""")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ppa-sim",
-        description="Power, area, latency and accuracy of memristive compute-in-memory "
-                    "accelerators, from one technology + architecture description.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"ppa-sim {__version__}")
     parser.add_argument("--debug", action="store_true",
                         help="show Python tracebacks for errors (for bug reports)")

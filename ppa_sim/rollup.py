@@ -259,6 +259,13 @@ def _by_category(tree: Cost) -> dict[str, tuple[float, float]]:
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
+def _geometry(lay: Any) -> tuple:
+    """Everything of a layer but its name and wiring: equal tuples cost the same."""
+    return (lay.kind, lay.in_shape, lay.out_shape, lay.in_channels, lay.out_channels,
+            lay.kernel, lay.stride, lay.padding, lay.dilation, lay.groups, lay.weight_bits,
+            lay.act_bits)
+
+
 def _layer_activity(design: Design, measured: Mapping[str, float] | None) -> ActivitySpec:
     base = design.arch.activity
     if not measured:
@@ -368,9 +375,50 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
     per_layer_leak_uw: list[float] = []
 
     first_xbar = next((m for m in pl.layers if m.is_crossbar), None)
+    # layers of equal geometry, placement and activity (ResNet blocks) cost the same: their
+    # crossbar figures are computed once per call and replayed in layer order (so every
+    # running sum adds the same numbers in the same order)
+    xbar_memo: dict[tuple, tuple] = {}
+    digital_memo: dict[tuple, tuple] = {}
     for m, ev in zip(pl.layers, events, strict=True):
         c = ev.counts
         lay = m.layer
+        if m.is_crossbar:
+            meas = measured.get(lay.name)
+            xkey = (_geometry(lay), m.partition.policy, m.duplication, m.tiles,  # type: ignore[union-attr]
+                    ev.read_steps, "activation" in c, training and m is first_xbar,
+                    tuple(sorted(meas.items())) if meas else None)
+            hit = xbar_memo.get(xkey)
+            if hit is not None:
+                c, bd, st, lbd, leak_uw, tile_node, e_glb, e_cbus, t_cbus, e_grad = hit
+                chip_bus_ns_total += t_cbus
+                glb_e["read"] += e_glb
+                glb_e["bus"] += e_cbus
+                if training:
+                    glb_e["digital"] += e_grad
+                per_layer_leak_uw.append(leak_uw)
+                layer_nodes.append(tile_node)
+                stage_ns.append(st)
+                stage_bd.append(lbd)
+                raw.append((m, c, bd, st, lbd))
+                continue
+        else:
+            xkey = (lay.kind, lay.pool, lay.in_elements, lay.out_elements, m.tiles,
+                    ev.digital_ops, tuple(c.items()))
+            hit = digital_memo.get(xkey)
+            if hit is not None:
+                bd, st, lbd, e_glb, e_cbus, t_cbus, dig_kind, e_dig = hit
+                chip_bus_ns_total += t_cbus
+                glb_e["read"] += e_glb
+                glb_e["bus"] += e_cbus
+                per_layer_leak_uw.append(0.0)
+                if dig_kind:
+                    digital_e[dig_kind] = digital_e.get(dig_kind, 0.0) + e_dig
+                glb_e["digital"] += e_dig
+                stage_ns.append(st)
+                stage_bd.append(lbd)
+                raw.append((m, c, bd, st, lbd))
+                continue
         e_glb = (c.get("global_buffer_read_bits", 0) / arch.chip.global_buffer.width_bits
                  * _e(glb, "read")
                  + c.get("global_buffer_write_bits", 0) / arch.chip.global_buffer.width_bits
@@ -416,6 +464,7 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
                 sub_leaves.append(Cost(name=key, area_um2=comp.area_um2 * per * n_subs,
                                        energy_pj=leaf_e[key], category=CATEGORY[key]))
             t_train = 0.0
+            e_grad = 0.0
             if training:
                 p = m.partition
                 rows_written = sum(p.row_tiles) * p.n_col_tiles * p.groups * m.duplication
@@ -491,16 +540,20 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
             for leaf in (*sub_leaves, *pe_leaves, *tile_leaves):
                 bd[leaf.category] = bd.get(leaf.category, 0.0) + leaf.energy_pj
             layer_nodes.append(tile_node)
+            xbar_memo[xkey] = (c, bd, st, lbd, leak_uw, tile_node, e_glb, e_cbus, t_cbus,
+                               e_grad)
         else:
             per_layer_leak_uw.append(0.0)
             ops = ev.digital_ops
             e_dig = 0.0
             t_op = clock_ns
+            dig_kind = ""
             if lay.kind == "matmul":
                 mac = costs.digital("mac_unit", act_bits)
                 e_dig = c.get("mac_op", 0) * _e(mac, "mac")
                 t_op = max(t_op, _t(mac, "mac"))
                 digital_e["mac_unit"] = digital_e.get("mac_unit", 0.0) + e_dig
+                dig_kind = "mac_unit"
             elif lay.kind == "pool":
                 win = max(1, round(lay.in_elements / max(1, lay.out_elements)))
                 pool = costs.digital("pool", act_bits, window=win,
@@ -508,18 +561,22 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
                 e_dig = c.get("pool_op", 0) * _e(pool, "op")
                 t_op = max(t_op, _t(pool, "op"))
                 digital_e["pool"] = digital_e.get("pool", 0.0) + e_dig
+                dig_kind = "pool"
             elif lay.kind == "add":
                 a8 = costs.digital("adder", act_bits)
                 e_dig = c.get("add_op", 0) * _e(a8, "add")
                 digital_e["adder"] = digital_e.get("adder", 0.0) + e_dig
+                dig_kind = "adder"
             elif c.get("activation"):
                 e_dig = c["activation"] * _e(actv, "op")
                 digital_e["activation"] = digital_e.get("activation", 0.0) + e_dig
+                dig_kind = "activation"
             glb_e["digital"] += e_dig
             bd["digital"] = e_dig
             st = math.ceil(ops / lanes) * t_op if ops else 0.0
             st = max(st, t_cbus)
             lbd = {"digital": st} if ops else ({"interconnect": st} if st else {})
+            digital_memo[xkey] = (bd, st, lbd, e_glb, e_cbus, t_cbus, dig_kind, e_dig)
         stage_ns.append(st)
         stage_bd.append(lbd)
         raw.append((m, c, bd, st, lbd))
@@ -597,7 +654,18 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
               "clock_ns": clock_ns, "synchronous": sync,
               "tile_area_mm2": tile_area * MM2_PER_UM2, "subarrays": pl.subarrays,
               "activity": "measured" if measured else "assumed (architecture activity)",
-              "training": training, "chip_bus_ns": chip_bus_ns_total})
+              "training": training, "chip_bus_ns": chip_bus_ns_total,
+              **(_training_cost_meta(design, network, activity) if training else {})})
+
+
+def _training_cost_meta(design: Design, network: Network, activity: Any) -> dict[str, Any]:
+    """``meta['training_cost']``: per-phase energy/latency per training image and per
+    epoch (forward, backward, weight gradient, weight update, buffers), computed by
+    :func:`ppa_sim.training_cost.training_cost` from the inference estimate."""
+    from ppa_sim.training_cost import training_cost
+
+    inference = estimate_design(design, network, activity=activity, training=False)
+    return {"training_cost": training_cost(design, network, inference).to_json()}
 
 
 __all__ = ["ACTIVITY_SCHEMA", "ActionCost", "estimate_design", "load_activity"]

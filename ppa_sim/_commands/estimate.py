@@ -75,6 +75,10 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(_fallback_table(est) + "\n")
         else:
             sys.stdout.write(render_estimate(est, per_layer=args.per_layer))
+        if est.meta.get("training_cost"):
+            from ppa_sim.training_cost import render_training_cost
+
+            sys.stdout.write("\n" + render_training_cost(est.meta["training_cost"]))
     if args.html:
         from ppa_sim.report.html import write_estimate_html
 

@@ -18,10 +18,34 @@ nodes, devices and architectures come from the technology/ and architectures/
 folders (PPA_SIM_DATA points at another data folder); a file there that does
 not validate is reported on stderr and makes the exit code 1."""
 
+EPILOG = """what:
+  networks       built-in networks (name, MMACs, parameters, weight layers, input shape)
+  nodes          CMOS nodes in technology/cmos/ (name, Vdd, transistor on-current)
+  devices        memory devices in technology/devices/ (kind, R_on, R_off, levels)
+  architectures  shipped designs in architectures/ (the names 'estimate' accepts)
+  components     registered component models per group (the 'kind:' values allowed)
+
+examples:
+  ppa-sim list architectures
+  ppa-sim list devices
+  ppa-sim estimate published/isaac_32nm --network resnet18   # a name from the list
+  ppa-sim estimate default --network vgg8 --set technology.device=pcm"""
+
+#: Widest description column before tabulate wraps it (keeps tables in a terminal).
+_DESC_WIDTH = 60
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("what", choices=["networks", "nodes", "devices", "architectures",
-                                    "components"])
+                                    "components"], help="what to list (see below)")
+
+
+def _ohm(r: float) -> str:
+    """A resistance with an SI prefix (``100 k``, ``1.7 M``, ``390 G``) so columns compare."""
+    for scale, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(r) >= scale:
+            return f"{r / scale:.3g} {prefix}"
+    return f"{r:.3g} "
 
 
 def _first_line(text: str) -> str:
@@ -48,13 +72,16 @@ def run(args: argparse.Namespace) -> int:
         rows = [(n.name, f"{n.node_nm:g}", n.vdd_v, n.ion_n_ua_per_um,
                  _first_line(n.description))
                 for n in sorted(nodes, key=lambda n: -n.node_nm)]
-        print(tabulate(rows, headers=["node", "nm", "Vdd (V)", "Ion,n (µA/µm)", "description"]))
+        print(tabulate(rows, headers=["node", "nm", "Vdd (V)", "Ion,n (µA/µm)", "description"],
+                       maxcolwidths=[None] * 4 + [_DESC_WIDTH]))
     elif args.what == "devices":
         devices, errors = _load_all(load.technology_dir() / "devices", load.load_device)
-        rows = [(d.name, d.kind, f"{d.r_on_ohm:.3g}", f"{d.r_off_ohm:.3g}", d.levels,
+        rows = [(d.name, d.kind, _ohm(d.r_on_ohm), _ohm(d.r_off_ohm), d.levels,
                  _first_line(d.description)) for d in sorted(devices, key=lambda d: d.name)]
         print(tabulate(rows, headers=["device", "kind", "R_on (Ω)", "R_off (Ω)", "levels",
-                                      "description"]))
+                                      "description"], maxcolwidths=[None] * 5 + [_DESC_WIDTH],
+                       colalign=("left", "left", "right", "right", "right", "left"),
+                       disable_numparse=True))
     elif args.what == "architectures":
         rows = []
         for name, path in sorted(load.architecture_files().items()):
@@ -67,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
             tech = tech if isinstance(tech, dict) else {}
             rows.append((name, tech.get("node", ""), tech.get("device", ""),
                          _first_line(str(raw.get("description", "")))))
-        print(tabulate(rows, headers=["architecture", "node", "device", "description"]))
+        print(tabulate(rows, headers=["architecture", "node", "device", "description"],
+                       maxcolwidths=[None] * 3 + [_DESC_WIDTH]))
     elif args.what == "components":
         from ppa_sim.components import registry
 
@@ -83,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
                          len(net.weight_layers), "x".join(map(str, net.input_shape)),
                          _first_line(net.description)))
         print(tabulate(rows, headers=["network", "MMACs", "M params", "weight layers",
-                                      "input", "description"]))
+                                      "input", "description"],
+                       maxcolwidths=[None] * 5 + [_DESC_WIDTH]))
     for line in errors:
         print(line, file=sys.stderr)
     return 1 if errors else 0

@@ -48,7 +48,7 @@ import math
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import torch
@@ -264,7 +264,9 @@ def _accuracy(model: nn.Module, data: Any) -> float:
 def train_on_chip(model: nn.Module, data: Any, design: Design, *, epochs: int = 5,
                   lr: float = 0.05, momentum: float = 0.9, weight_decay: float = 0.0,
                   batch_size: int = 64, update: UpdateSpec | Mapping[str, Any] | None = None,
-                  range_factor: float = RANGE_FACTOR, digital: Iterable[str] = (),
+                  range_factor: float = RANGE_FACTOR,
+                  gradient_scaling: Literal["none", "max"] = "none",
+                  digital: Iterable[str] = (),
                   test_data: Any = None, seed: int = 0, progress: bool = True
                   ) -> OnChipResult:
     """Train ``model`` with SGD (+momentum) whose conv/linear weight updates are applied
@@ -274,7 +276,15 @@ def train_on_chip(model: nn.Module, data: Any, design: Design, *, epochs: int = 
     device's own parameters, e.g. ``{'nonlinearity_ltp': 0}``). ``digital`` names layers
     whose weights stay digital (floating-point SGD). ``test_data`` (a data set name, a
     tensor pair or batches) is evaluated after every epoch.
+
+    ``gradient_scaling``: ``'none'`` applies ``-lr x velocity`` (plain SGD with momentum);
+    ``'max'`` is DNN+NeuroSim V2.1's WAGE-style update (utee/wage_quantizer.QG): each
+    layer's velocity is divided by the power of two nearest its largest entry, so the
+    largest change is ``lr`` x the half conductance window (``lr x N / 2`` pulses) whatever
+    the gradient's scale -- the way a device with few levels (32) can be trained at all.
     """
+    if gradient_scaling not in ("none", "max"):
+        raise PpaSimError(f"gradient_scaling must be 'none' or 'max', got {gradient_scaling!r}")
     base = design.tech.device.update
     if isinstance(update, UpdateSpec):
         upd = update
@@ -345,7 +355,12 @@ def train_on_chip(model: nn.Module, data: Any, design: Design, *, epochs: int = 
                         if weight_decay:
                             g = g + weight_decay * p
                         v = velocity[name].mul_(momentum).add_(g)
-                        n = arr.apply(-lr * v, gen)
+                        step = -lr * v
+                        if gradient_scaling == "max":
+                            vmax = float(v.abs().max())
+                            if vmax > 0:  # largest entry -> lr x w_range (half the window)
+                                step = step * (arr.w_range / 2.0 ** round(math.log2(vmax)))
+                        n = arr.apply(step, gen)
                         p.copy_(arr.weight.to(p.dtype))
                         pulses_total += float(n.sum())
                         n_upd += float((n > 0).sum())
@@ -370,6 +385,7 @@ def train_on_chip(model: nn.Module, data: Any, design: Design, *, epochs: int = 
                         meta={"architecture": design.arch.name,
                               "device": design.tech.device.name, "lr": lr,
                               "momentum": momentum, "range_factor": range_factor,
+                              "gradient_scaling": gradient_scaling,
                               "seed": seed})
 
 

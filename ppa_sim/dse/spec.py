@@ -538,11 +538,30 @@ def sweep_from_dict(data: Mapping[str, Any], *, fname: str | None = None, lines:
     return loaded
 
 
-def load_sweep_spec(path: str | Path | Mapping[str, Any] | LoadedSweep) -> LoadedSweep:
+def check_networks(loaded: LoadedSweep, lines: Any = None) -> None:
+    """Every network must be a zoo name or an existing file (relative to the spec)."""
+    from ppa_sim.network import zoo
+
+    problems = []
+    for i, ref in enumerate(loaded.spec.networks):
+        if zoo.canonical_name(ref) is not None or (loaded.base_dir / ref).is_file():
+            continue
+        problems.append(Problem(loaded.file, f"networks.{i}", f"unknown network {ref!r}",
+                                allowed="a zoo name (" + ", ".join(zoo.names()) +
+                                ") or a .py/.onnx/.csv file relative to the sweep file",
+                                line=lines.find(f"networks.{i}") if lines is not None else None))
+    if problems:
+        raise ConfigError(problems)
+
+
+def load_sweep_spec(path: str | Path | Mapping[str, Any] | LoadedSweep, *,
+                    networks_exist: bool = True) -> LoadedSweep:
     """Read and validate a sweep YAML (errors name file:line and key path).
 
     Also accepts an already parsed mapping (paths then resolve against the
-    current directory) or a :class:`LoadedSweep` (returned as is).
+    current directory; networks are checked when loaded) or a
+    :class:`LoadedSweep` (returned as is). ``networks_exist``: check that each
+    network of a YAML file is a zoo name or an existing file.
     """
     if isinstance(path, LoadedSweep):
         return path
@@ -552,4 +571,7 @@ def load_sweep_spec(path: str | Path | Mapping[str, Any] | LoadedSweep) -> Loade
 
     p = Path(path)
     data, lines = read_yaml(p)
-    return sweep_from_dict(data, fname=str(p), lines=lines, base_dir=p.resolve().parent)
+    loaded = sweep_from_dict(data, fname=str(p), lines=lines, base_dir=p.resolve().parent)
+    if networks_exist:
+        check_networks(loaded, lines)
+    return loaded

@@ -147,13 +147,13 @@ def run_sweep(spec: str | Path | Mapping[str, Any] | LoadedSweep, out: str | Pat
     ``networks``: preloaded networks by the names the spec uses.
     ``chunksize``: points per worker call (default: automatic; 1 in-process).
     """
-    loaded = load_sweep_spec(spec)
+    loaded = load_sweep_spec(spec, networks_exist=networks is None)
     points = loaded.points()
     store = ResultStore(out if out is not None else ":memory:")
     try:
         changed = store.bind_spec(loaded.to_dict(), loaded.spec_hash, allow_different=force,
                                   base=loaded.base_info())
-        if changed and progress:
+        if changed:
             print(f"warning: {out} held results of a different spec; adding to it (--force)",
                   file=sys.stderr)
         done = store.done_ids(retry_errors=retry_errors)

@@ -31,7 +31,7 @@ layers run on the chip's digital unit and occupy no tiles.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ppa_sim.errors import MappingError
@@ -164,6 +164,15 @@ def _alloc(part: Partition, dup: int, spe: int, ppt: int, sharing: bool
     return subs, pes, tiles
 
 
+def _renamed(p: Partition, name: str) -> Partition:
+    """``dataclasses.replace(p, layer=name)`` without re-running ``__init__`` (the other
+    fields are already validated; ResNets rename one cut dozens of times per plan)."""
+    q = object.__new__(Partition)
+    q.__dict__.update(p.__dict__)
+    q.__dict__["layer"] = name
+    return q
+
+
 def _fixed_dup(layer: Layer, design: Design) -> int:
     m = design.arch.mapping
     if m.duplication == "none":
@@ -197,7 +206,7 @@ def plan(network: Network, design: Design) -> Plan:
             if p is None:
                 p = same[key] = partition(lay, design)
             elif p.layer != lay.name:
-                p = replace(p, layer=lay.name)
+                p = _renamed(p, lay.name)
             parts[lay.name] = p
             steps[lay.name] = input_cycles(lay, design) * max(1, row_groups(p, design))
 

@@ -189,5 +189,26 @@ def schedule(plan: Plan, design: Design) -> tuple[LayerEvents, ...]:
               if m.layer.kind == "batchnorm" and m.layer.folded_into}
     activated = {folded.get(src, src) for m in plan.layers if m.layer.kind == "activation"
                  for src in m.layer.inputs}
-    return tuple(layer_events(m, design, own_activation=m.name not in activated)
-                 for m in plan.layers)
+    # crossbar layers of equal geometry and placement (ResNet blocks) have equal counts:
+    # count once per call, then only the name differs (the counts mapping is shared)
+    memo: dict[tuple, LayerEvents] = {}
+    out: list[LayerEvents] = []
+    for m in plan.layers:
+        own = m.name not in activated
+        if not m.is_crossbar:
+            out.append(layer_events(m, design, own_activation=own))
+            continue
+        lay, p = m.layer, m.partition
+        assert p is not None
+        key = (lay.kind, lay.in_shape, lay.out_shape, lay.in_channels, lay.out_channels,
+               lay.kernel, lay.groups, lay.weight_bits, lay.act_bits, p.policy,
+               m.duplication, own)
+        ev = memo.get(key)
+        if ev is None:
+            ev = memo[key] = layer_events(m, design, own_activation=own)
+        elif ev.name != lay.name:
+            ev = LayerEvents(name=lay.name, kind=ev.kind, counts=ev.counts,
+                             read_steps=ev.read_steps, digital_ops=ev.digital_ops,
+                             act_bits=ev.act_bits, psum_bits=ev.psum_bits, widths=ev.widths)
+        out.append(ev)
+    return tuple(out)

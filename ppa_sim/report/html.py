@@ -118,12 +118,17 @@ def _write(path: str | Path, text: str) -> Path:
     if out.is_dir():
         raise PpaSimError(f"{out}: is a folder; give the HTML file to write, "
                           f"e.g. {out / 'report.html'}")
+    blocker = next((d for d in out.parents if d.exists() and not d.is_dir()), None)
+    if blocker is not None:
+        raise PpaSimError(f"{out}: cannot write the HTML report: {blocker} is a file, "
+                          "not a folder")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     except OSError as e:
+        where = f" ({e.filename})" if e.filename and str(e.filename) != str(out) else ""
         raise PpaSimError(f"{out}: cannot write the HTML report: "
-                          f"{e.strerror or e}") from None
+                          f"{e.strerror or e}{where}") from None
     return out
 
 

@@ -62,16 +62,44 @@ def render_hierarchy(est: Estimate) -> str:
                   ["left"] + ["right"] * 5)
 
 
+def _costless(r: Mapping[str, Any]) -> bool:
+    """A layer that costs nothing (batch-norm folded into weights, flatten, dropout)."""
+    return not (r["macs"] or r["crossbars"] or r["energy_uj"] or r["latency_us"])
+
+
 def render_layers(est: Estimate) -> str:
-    """Per-layer table: MACs, crossbars, utilization, duplication, energy, latency."""
+    """Per-layer table: MACs, crossbars, utilization, duplication, energy, latency.
+
+    Layers that cost nothing (folded batch-norm, flatten) are left out and counted
+    below the table; so is the chip-level energy no single layer is charged with
+    (global buffer, chip bus, digital unit, leakage of idle tiles), so the table
+    reconciles with the total.
+    """
     rows = []
-    for r in data.layer_rows(est):
+    all_rows = data.layer_rows(est)
+    for r in all_rows:
+        if _costless(r):
+            continue
         rows.append((r["name"], r["kind"], num(r["macs"]), num(r["crossbars"]),
                      pct(r["utilization"]) if r["crossbars"] else DASH, num(r["duplication"]), num(r["energy_uj"]),
                      pct(r["energy_share"]), num(r["latency_us"]), pct(r["latency_share"])))
-    return _table(rows, ["layer", "kind", "MACs", "crossbars", "util.", "dup.", "energy (µJ)",
-                         "%", "latency (µs)", "%"],
-                  ["left", "left"] + ["right"] * 8)
+    out = _table(rows, ["layer", "kind", "MACs", "crossbars", "util.", "dup.", "energy (µJ)",
+                        "%", "latency (µs)", "%"],
+                 ["left", "left"] + ["right"] * 8)
+    notes = []
+    hidden = len(all_rows) - len(rows)
+    if hidden:
+        notes.append(f"{hidden} layer(s) with no cost (folded batch-norm, flatten, ...) "
+                     "not shown.")
+    layer_uj = sum(r["energy_uj"] for r in all_rows)
+    total_uj = est.energy_pj * 1e-6
+    rest = total_uj - layer_uj
+    if total_uj > 0 and abs(rest) > 1e-9 * total_uj:
+        notes.append(f"Shares are of the layers' {num(layer_uj)} µJ; another {num(rest)} µJ "
+                     f"({pct(rest / total_uj)} of the {num(total_uj)} µJ total) is chip-level "
+                     "(global buffer, chip bus, digital unit, idle leakage), charged to no "
+                     "layer.")
+    return out + ("\n\n" + "\n".join(notes) if notes else "")
 
 
 def render_estimate(est: Estimate, per_layer: bool = False) -> str:

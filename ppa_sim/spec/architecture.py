@@ -238,9 +238,8 @@ class WeightSpec(Spec):
     """Where a differential pair's G+ and G- column signals are subtracted.
     ``digital``: each column is converted by the ADC and the two codes are subtracted
     in the shift-add (DNN+NeuroSim's scheme). ``analog``: the two column currents are
-    subtracted before the ADC (current mirror / differential integrator, as in IBM
-    HERMES, Khaddam-Aljameh et al., JSSC 2022, and NeuRRAM's differential neuron,
-    Wan et al., Nature 2022): ONE conversion per column pair, and
+    subtracted before the ADC (current-domain subtraction, as in IBM HERMES,
+    Khaddam-Aljameh et al., JSSC 2022): ONE conversion per column pair, and
     ``subarray.adc.columns_per_adc`` counts column pairs. Needs ``mapping: differential``."""
 
 

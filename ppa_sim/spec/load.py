@@ -150,8 +150,15 @@ def read_yaml(path: str | Path) -> tuple[dict[str, Any], _Lines]:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError([Problem(fname, "", "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError([Problem(fname, "", f"cannot read file: {e}")]) from None
+    except IsADirectoryError:
+        raise ConfigError([Problem(fname, "", "is a folder, not a file",
+                                   allowed="a .yaml file")]) from None
+    except UnicodeDecodeError as e:
+        raise ConfigError([Problem(fname, "", "not a UTF-8 text file (a binary file?): "
+                                   f"undecodable byte at offset {e.start}",
+                                   allowed="a YAML text file")]) from None
+    except OSError as e:
+        raise ConfigError([Problem(fname, "", f"cannot read file: {e.strerror or e}")]) from None
     return parse_yaml_text(text, fname)
 
 
@@ -243,7 +250,7 @@ def problems_from_validation(
     prefix: str = "",
 ) -> list[Problem]:
     out = []
-    for err in e.errors():
+    for err in _merge_union_errors(model, e.errors()):
         loc = tuple(err["loc"])
         key_path = ".".join(str(x) for x in loc)
         full_path = f"{prefix}.{key_path}" if prefix and key_path else (prefix or key_path)
@@ -280,8 +287,57 @@ def problems_from_validation(
             value = None if len(repr(value)) > 80 else value
         elif isinstance(value, dict):
             value = None
-        out.append(Problem(fname, full_path, msg, value=value, allowed=_allowed_text(err),
-                           line=line))
+        out.append(Problem(fname, full_path, msg, value=value,
+                           allowed=err.get("_allowed") or _allowed_text(err), line=line))
+    return out
+
+
+def _strip_union_tags(model: type[BaseModel], loc: tuple) -> tuple:
+    """``loc`` without pydantic's union-member tags: ``'constrained-int'``,
+    ``"literal['auto']"``, ``'function-after[...]'`` (not identifiers), ``'str'`` /
+    ``'int'`` after a field, or a model class name after a field."""
+    out: list[Any] = []
+    for part in loc:
+        if isinstance(part, str) and out:
+            if not re.fullmatch(r"[A-Za-z_]\w*", part):
+                continue
+            parent = _model_at(model, tuple(out[:-1]))
+            field_name = str(out[-1])
+            is_field = parent is not None and field_name in parent.model_fields
+            if is_field and (part in ("str", "int", "float", "bool", "none")
+                             or part[:1].isupper()):
+                continue
+        out.append(part)
+    return tuple(out)
+
+
+def _merge_union_errors(model: type[BaseModel], errors: list[Any]) -> list[dict[str, Any]]:
+    """One error per key for a value that matches none of a union's members.
+
+    Pydantic reports each member separately (``chip.tiles.constrained-int: >= 1`` and
+    ``chip.tiles.literal['auto']: should be 'auto'``); a person wants one line:
+    ``chip.tiles: ... allowed: a number >= 1, or one of 'auto'``.
+    """
+    out: list[dict[str, Any]] = []
+    merged: dict[tuple, dict[str, Any]] = {}
+    for err in errors:
+        loc = tuple(err["loc"])
+        stripped = _strip_union_tags(model, loc)
+        if stripped == loc or err.get("type") == "extra_forbidden":
+            out.append(dict(err))
+            continue
+        alt = _allowed_text(err) or err.get("msg", "")
+        if stripped in merged:
+            m = merged[stripped]
+            if alt and alt not in m["_alts"]:
+                m["_alts"].append(alt)
+            continue
+        m = {**err, "loc": stripped, "type": "union", "ctx": None,
+             "msg": "value matches none of the allowed forms", "_alts": [alt] if alt else []}
+        merged[stripped] = m
+        out.append(m)
+    for m in merged.values():
+        m["_allowed"] = ", or ".join(m.pop("_alts"))
     return out
 
 
@@ -533,6 +589,9 @@ def resolve_architecture_path(ref: str | Path) -> Path:
     known = architecture_files()
     if str(ref) in known:
         return known[str(ref)]
+    if p.is_dir():
+        raise ConfigError([Problem(str(ref), "", "is a folder, not an architecture file",
+                                   allowed="a .yaml file or one of " + ", ".join(sorted(known)))])
     close = difflib.get_close_matches(str(ref), list(known), n=1)
     raise ConfigError([Problem(str(ref), "", "architecture file not found" +
                                (f" (did you mean {close[0]!r}?)" if close else ""),
@@ -716,6 +775,15 @@ def load_design(path: str | Path,
     """Load an architecture YAML (path or shipped name) and its technology."""
     p = resolve_architecture_path(path)
     raw, lines = _read_arch_raw(p)
+    kind = file_kind(raw)
+    if kind in ("node", "device", "sweep"):  # one clear message, not one per foreign key
+        hint = {"node": "reference it from an architecture as technology.node",
+                "device": "reference it from an architecture as technology.device",
+                "sweep": "run it with 'ppa-sim sweep'"}[kind]
+        raise ConfigError([Problem(str(path), "", f"this is a {kind} file, not an "
+                                   f"architecture ({hint})", allowed="an architecture YAML "
+                                   "(with technology:, subarray: ...) or one of "
+                                   + ", ".join(sorted(architecture_files())))])
     # problems name the file as the user gave it, or the file a shipped name resolved to
     fname = str(path) if _is_file(Path(path)) else str(p)
     return design_from_dict(raw, fname=fname, lines=lines, base_dir=p.parent,

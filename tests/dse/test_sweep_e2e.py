@@ -163,3 +163,24 @@ def test_sweep_with_accuracy_objective(tmp_path: Path) -> None:
                      objectives={"maximize": ["accuracy"]})
     with pytest.raises(ConfigError, match="accuracy.model"):
         run_sweep(bad, None, progress=False)
+
+
+@pytest.mark.parametrize("spec", sorted((ROOT / "examples").glob("sweep_*.yaml")),
+                         ids=lambda p: p.name)
+def test_example_sweep_specs_are_valid(spec: Path) -> None:
+    from ppa_sim.dse.spec import load_sweep_spec
+    from ppa_sim.spec.load import validate_file
+
+    assert validate_file(spec) == "sweep"
+    assert load_sweep_spec(spec).points()
+
+
+def test_example_device_sweep_runs(tmp_path: Path) -> None:
+    res = run_sweep(ROOT / "examples" / "sweep_devices.yaml", tmp_path / "d.sqlite",
+                    progress=False)
+    assert len(res) == 18 and all(r["status"] == "ok" for r in res)
+    # both devices and all three nodes produced designs; newer nodes are smaller
+    area = {(r["params"]["technology.device"], r["params"]["technology.node"],
+             r["params"]["subarray.adc.bits"]): r["totals"]["area_mm2"] for r in res}
+    for dev in ("rram", "pcm"):
+        assert area[(dev, "7nm", 5)] < area[(dev, "45nm", 5)]

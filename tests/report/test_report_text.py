@@ -95,8 +95,9 @@ def test_per_layer_table(which: str, request: pytest.FixtureRequest) -> None:
     est = request.getfixturevalue(which)
     text = render_estimate(est, per_layer=True)
     body = _section(text, f"Per layer ({len(est.layers)} layers)")
-    assert len(body) == len(est.layers)
-    for line, layer in zip(body, est.layers, strict=True):
+    shown = [L for L in est.layers if L.macs or L.crossbars or L.energy_pj or L.latency_ns]
+    assert len(body) == len(shown)
+    for line, layer in zip(body, shown, strict=True):
         assert line.startswith(layer.name)  # names printed verbatim, even hostile ones
         assert num(layer.macs) in line
         assert num(layer.energy_pj * 1e-6) in line
@@ -129,3 +130,21 @@ def test_render_points_shows_params_and_objectives() -> None:
     text = render_points(rows, {"energy_uj": "min", "tops_per_w": "max"}, title="front")
     assert "energy (µJ) ↓" in text and "TOPS/W ↑" in text
     assert "subarray.adc.bits" in text and "1,234" in text and "50.00" in text
+
+
+def test_per_layer_table_reconciles_with_total(real_estimate) -> None:
+    """Cost-free layers are counted, not listed; chip-level energy is stated so the
+    per-layer table adds up to the total (a user summing the column must not be misled)."""
+    text = render_estimate(real_estimate, per_layer=True)
+    costless = [L for L in real_estimate.layers
+                if not (L.macs or L.crossbars or L.energy_pj or L.latency_ns)]
+    layer_pj = sum(L.energy_pj for L in real_estimate.layers)
+    rest_pj = real_estimate.energy_pj - layer_pj
+    if costless:
+        assert f"{len(costless)} layer(s) with no cost" in text
+    assert rest_pj > 0  # the global buffer and chip bus are charged to no layer
+    m = re.search(r"another (\S+) µJ .* of the (\S+) µJ total\) is chip-level", text)
+    assert m is not None
+    assert float(m.group(1).replace(",", "")) == pytest.approx(rest_pj * 1e-6, rel=1e-3)
+    assert float(m.group(2).replace(",", "")) == pytest.approx(
+        real_estimate.energy_pj * 1e-6, rel=1e-3)

@@ -199,6 +199,7 @@ def test_base_relative_to_spec_file(tmp_path: Path) -> None:
     ({**GOOD, "axes": {"subarray.rows": [64, 64]}}, "axes", "repeats a value"),
     ({**GOOD, "axes": {"subarray.rows": {"pow2": [60, 512]}}}, "axes", "powers of two"),
     ({**GOOD, "networks": []}, "networks", ""),
+    ({**GOOD, "networks": ["vgg8", "vgg99"]}, "networks.1", "unknown network 'vgg99'"),
     ({**GOOD, "axes": {"chip.clock_mhz": {"logspace": [1, 9]}}}, "axes", "needs num"),
     ({**GOOD, "base": "no_such_arch"}, "base", "not found"),
     ({**GOOD, "objectives": {"maximize": "accuracy"}}, "objectives", "accuracy"),
