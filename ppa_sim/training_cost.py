@@ -227,10 +227,10 @@ def training_cost(design: Design, network: Network, estimate: Estimate, *,
         raise PpaSimError("update pulses must be >= 0")
     arch, tech = design.arch, design.tech
     dev, node, sub = tech.device, tech.node, arch.subarray
-    batch = int(batch_size or arch.mapping.training_batch_size)
+    batch = arch.mapping.training_batch_size if batch_size is None else int(batch_size)
     if batch < 1:
         raise PpaSimError(f"batch_size must be >= 1, got {batch}")
-    lanes = int(macs_per_cycle or arch.chip.digital_macs_per_cycle)
+    lanes = arch.chip.digital_macs_per_cycle if macs_per_cycle is None else int(macs_per_cycle)
     if lanes < 1:
         raise PpaSimError(f"macs_per_cycle must be >= 1, got {lanes}")
     cal = arch.calibration
@@ -336,7 +336,8 @@ def training_cost(design: Design, network: Network, estimate: Estimate, *,
         update=act,
         meta={"error_bits": error_bits, "grad_bits": grad_bits,
               "grad_accumulator_bits": gacc_bits, "momentum_bits": momentum_bits,
-              "act_bits": act_bits, "macs_per_cycle": lanes, "buffer_banks": n_buf, "write_phases": WRITE_PHASES,
+              "act_bits": act_bits, "macs_per_cycle": lanes, "buffer_banks": n_buf,
+              "write_phases": WRITE_PHASES,
               "write_pulse_ns": dev.write_pulse_ns, "write_energy_pj": dev.write_energy_pj,
               "rule": "per image: phases run one after another; the weight update runs once "
                       "per batch (subarrays in parallel, rows in sequence) and is divided "

@@ -31,8 +31,8 @@ examples:
   ppa-sim estimate published/isaac_32nm --network resnet18   # a name from the list
   ppa-sim estimate default --network vgg8 --set technology.device=pcm"""
 
-#: Widest description column before tabulate wraps it (keeps tables in a terminal).
-_DESC_WIDTH = 60
+#: Longest description shown (one line per item; the full text is in the YAML file).
+_DESC_WIDTH = 72
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -49,7 +49,9 @@ def _ohm(r: float) -> str:
 
 
 def _first_line(text: str) -> str:
-    return (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    """First line of a description, cut to :data:`_DESC_WIDTH` characters with '…'."""
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    return line if len(line) <= _DESC_WIDTH else line[:_DESC_WIDTH - 1].rstrip() + "…"
 
 
 def _load_all(folder: Path, loader: Callable[[Path], Any]) -> tuple[list[Any], list[str]]:
@@ -72,14 +74,13 @@ def run(args: argparse.Namespace) -> int:
         rows = [(n.name, f"{n.node_nm:g}", n.vdd_v, n.ion_n_ua_per_um,
                  _first_line(n.description))
                 for n in sorted(nodes, key=lambda n: -n.node_nm)]
-        print(tabulate(rows, headers=["node", "nm", "Vdd (V)", "Ion,n (µA/µm)", "description"],
-                       maxcolwidths=[None] * 4 + [_DESC_WIDTH]))
+        print(tabulate(rows, headers=["node", "nm", "Vdd (V)", "Ion,n (µA/µm)", "description"]))
     elif args.what == "devices":
         devices, errors = _load_all(load.technology_dir() / "devices", load.load_device)
         rows = [(d.name, d.kind, _ohm(d.r_on_ohm), _ohm(d.r_off_ohm), d.levels,
                  _first_line(d.description)) for d in sorted(devices, key=lambda d: d.name)]
         print(tabulate(rows, headers=["device", "kind", "R_on (Ω)", "R_off (Ω)", "levels",
-                                      "description"], maxcolwidths=[None] * 5 + [_DESC_WIDTH],
+                                      "description"],
                        colalign=("left", "left", "right", "right", "right", "left"),
                        disable_numparse=True))
     elif args.what == "architectures":
@@ -94,8 +95,7 @@ def run(args: argparse.Namespace) -> int:
             tech = tech if isinstance(tech, dict) else {}
             rows.append((name, tech.get("node", ""), tech.get("device", ""),
                          _first_line(str(raw.get("description", "")))))
-        print(tabulate(rows, headers=["architecture", "node", "device", "description"],
-                       maxcolwidths=[None] * 3 + [_DESC_WIDTH]))
+        print(tabulate(rows, headers=["architecture", "node", "device", "description"]))
     elif args.what == "components":
         from ppa_sim.components import registry
 
@@ -111,8 +111,7 @@ def run(args: argparse.Namespace) -> int:
                          len(net.weight_layers), "x".join(map(str, net.input_shape)),
                          _first_line(net.description)))
         print(tabulate(rows, headers=["network", "MMACs", "M params", "weight layers",
-                                      "input", "description"],
-                       maxcolwidths=[None] * 5 + [_DESC_WIDTH]))
+                                      "input", "description"]))
     for line in errors:
         print(line, file=sys.stderr)
     return 1 if errors else 0

@@ -161,10 +161,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"{out['mode']} training on {design.arch.name} ({design.tech.device.name}), "
           f"{args.dataset}; checkpoint {args.out}")
     if history:
-        print(tabulate([(h["epoch"], f"{h['loss']:.4f}", _pct(h["train_accuracy"]),
-                         _pct(h["test_accuracy"])) for h in history],
-                       headers=["epoch", "loss", "train acc", "test acc (on chip)"
-                                if args.on_chip else "-"], disable_numparse=True))
+        heads = ["epoch", "loss", "train acc (hardware forward)" if out["mode"] ==
+                 "hardware-aware" else "train acc"] + (["test acc"] if args.on_chip else [])
+        print(tabulate([(h["epoch"], f"{h['loss']:.4f}", _pct(h["train_accuracy"]))
+                        + ((_pct(h["test_accuracy"]),) if args.on_chip else ())
+                        for h in history], headers=heads, disable_numparse=True))
     else:
         print("nothing to do: the checkpoint already has the requested epochs")
     if before is not None and after is not None:
@@ -175,7 +176,8 @@ def run(args: argparse.Namespace) -> int:
                                 f"hardware ({args.eval_runs} chips)"], disable_numparse=True))
     if args.on_chip:
         s = out["update_stats"]
-        print(f"\nupdates: {s['updates']}, pulses/device/update {s['pulses_per_device_update']:.3g}"
-              f", devices pulsed per update {100 * s['updated_fraction']:.1f} %, "
+        print(f"\nupdates: {s['updates']}, pulses/device/update "
+              f"{s['pulses_per_device_update']:.3g}, devices pulsed per update "
+              f"{100 * s['updated_fraction']:.1f} %, "
               f"worn-out devices {s['dead_devices']}")
     return 0

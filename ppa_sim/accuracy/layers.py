@@ -457,33 +457,44 @@ class CrossbarLayer(nn.Module):
             acc = torch.zeros(S, O, M, dtype=dt)  # shift-added (slices, polarities) codes
             acc_ref = torch.zeros(S, plan.n_ref, M, dtype=dt) if plan.n_ref else None
             # m_sub inputs x nbc read groups per bmm: about `chunk` partial sums
-            m_sub = min(L if L > 1 else n, max(64, chunk // max(1, Bg * ncol)))
+            m_sub = min(L if L >= 256 else n * L, max(64, chunk // max(1, Bg * ncol)))
             nbc = max(1, min(G, chunk // max(1, m_sub * ncol)))
             if buf.numel() < nbc * m_sub * ncol:
                 buf = torch.empty(nbc * m_sub * ncol, dtype=dt)
             xf, offsets, step, grid, _ = self._source(it)
             Fg, N = xf.shape[1], xf.shape[2]
             base_off = xf.storage_offset()
+            # large grids: one strided view per item (no copy); small grids (late conv
+            # layers, linear): copy the chunk's items side by side into (G, R, n*L)
+            per_item = L >= 256
+            n_views = n if per_item else 1
+            xcat_m = n * L
             for p in range(plan.positions):
                 wp = self.tiles[p]
+                if not per_item:
+                    if L == 1:
+                        xcat = xf.as_strided((G, R, n), (R, 1, Fg), base_off)
+                    else:
+                        xcat = xf.as_strided((n, G, R, L), (Fg * N, R * N, N, step),
+                                             base_off + offsets[p]) \
+                            .permute(1, 2, 0, 3).reshape(G, R, n * L)
                 for g0 in range(0, G, nbc):
                     g1 = min(G, g0 + nbc)
                     wt = wp[g0:g1]
                     if self.read_sigma > 0:  # a fresh draw for every read
                         wt = devices.read_noise_(wt, self.read_sigma, self._noise_gen)
                     sg0, sg1 = g0 // Bg, (g1 - 1) // Bg
-                    for i in range(n if L > 1 else 1):
-                        width = L if L > 1 else n
+                    for i in range(n_views):
+                        width = L if per_item else xcat_m
                         for m0 in range(0, width, m_sub):
                             m1 = min(width, m0 + m_sub)
-                            if L > 1:  # item i: (groups, R, m) row-major views
+                            if per_item:  # item i: (groups, R, m) row-major views
                                 xt = xf.as_strided(
                                     (g1 - g0, R, m1 - m0), (R * N, N, step),
                                     base_off + i * Fg * N + g0 * R * N + offsets[p] + m0 * step)
                                 col0 = i * L + m0
-                            else:  # linear: items along m, column-major views
-                                xt = xf.as_strided((g1 - g0, R, m1 - m0), (R, 1, Fg),
-                                                   base_off + g0 * R + m0 * Fg)
+                            else:  # all items of the chunk side by side
+                                xt = xcat[g0:g1, :, m0:m1]
                                 col0 = m0
                             out = buf[:(g1 - g0) * ncol * (m1 - m0)].view(g1 - g0, ncol,
                                                                           m1 - m0)

@@ -252,8 +252,8 @@ def train(model: nn.Module, data: Any, design: Design, *, epochs: int = 5,
           batch_size: int = 64, options: SimOptions | None = None,
           overrides: LayerConfigMap | Mapping[str, RuleValue | str] | None = None,
           digital: Iterable[str] = (), hardware_aware: bool = True,
-          clip_sigma: float | None = CLIP_SIGMA, seed: int = 0, checkpoint: str | Path | None = None, resume: bool = False,
-          progress: bool = True,
+          clip_sigma: float | None = CLIP_SIGMA, seed: int = 0,
+          checkpoint: str | Path | None = None, resume: bool = False, progress: bool = True,
           on_epoch: Callable[[EpochRecord, nn.Module], None] | None = None) -> TrainResult:
     """Train ``model`` for ``epochs`` (in total, counting a resumed checkpoint's epochs)
     with its conv/linear layers running on ``design``'s crossbars in the forward pass.
@@ -284,7 +284,8 @@ def train(model: nn.Module, data: Any, design: Design, *, epochs: int = 5,
     history: list[EpochRecord] = []
     start = 0
     meta = {"architecture": design.arch.name, "device": design.tech.device.name,
-            "hardware_aware": hardware_aware, "seed": seed, "clip_sigma": clip_sigma, "batch_size": batch_size,
+            "hardware_aware": hardware_aware, "seed": seed, "clip_sigma": clip_sigma,
+            "batch_size": batch_size,
             "optimizer": optimizer if isinstance(optimizer, str) else "custom"}
     if resume and checkpoint is not None and Path(checkpoint).exists():
         ck = load_checkpoint(checkpoint)
@@ -317,7 +318,7 @@ def train(model: nn.Module, data: Any, design: Design, *, epochs: int = 5,
                 loss = loss_fn(out, y)
                 if not math.isfinite(float(loss.detach())):
                     raise PpaSimError(f"training diverged at epoch {epoch + 1} (loss "
-                                      f"{float(loss)}); lower the learning rate")
+                                      f"{float(loss.detach())}); lower the learning rate")
                 loss.backward()
                 opt.step()
                 _clip(layers, bounds)

@@ -162,10 +162,14 @@ def voltage_dac(dac: DacSpec, sub: SubarraySpec, tech: Technology, *,
 #: params say otherwise (that macro: two ladders, for positive and negative
 #: inputs, each referenced to Vdd/2 -- same source, arch.yaml).
 R2R_UNIT_OHM = 5000.0
-#: Unit resistor footprint: the same ~10 F x 2 F poly resistor as the string DAC's
-#: (assumption); a ladder of d bits holds 3d + 1 unit resistors (d 2R legs, d - 1
-#: series R, a 2R termination; 2R = two units).
-R2R_UNIT_AREA_F2 = 20.0
+#: Resistor area per ohm at 22 nm, scaled with F²: 0.7e-14 m²/Ω = 0.007 µm²/Ω, and a
+#: ladder's resistor area = that x d x R (CiMLoop's R-2R DAC model, the
+#: ``dac_r2r_ladder`` Accelergy plug-in used for Wang et al.'s C-2C macro,
+#: ``m2_chip_area_per_ohm``). The constant sets a matched precision-poly footprint;
+#: CiMLoop uses it for this very macro, so agreement on that macro's DAC area is not
+#: independent evidence.
+R2R_AREA_UM2_PER_OHM_22NM = 0.007
+R2R_REF_NODE_NM = 22.0
 
 
 @register("dac", "r2r")
@@ -176,7 +180,8 @@ def r2r_dac(dac: DacSpec, sub: SubarraySpec, tech: Technology, *,
     A current-mode R-2R ladder presents its input resistance R to the reference
     whatever the code, so each ladder draws V_ref² / R for the read window:
     drive_row: E = n_l V_ref² / R t_window + d E_dff + d/2 switch toggles;
-    t = (d + 1) ln 2 x R x C_WL (the ladder's output resistance is R).
+    t = (d + 1) ln 2 x R x C_WL (the ladder's output resistance is R); resistor area
+    0.007 µm²/Ω x (F/22 nm)² x d x R per ladder (CiMLoop's R-2R model).
     params: ``unit_resistance_ohm`` (5000), ``ladders`` (1 per row),
     ``reference_fraction`` (V_ref / Vdd, 1.0).
     """
@@ -200,7 +205,9 @@ def r2r_dac(dac: DacSpec, sub: SubarraySpec, tech: Technology, *,
     e = e_static + d * node.dff_energy_fj * PJ_PER_FJ + e_sw
     t = (d + 1) * 0.6931 * ns_from_ohm_ff(r_u, p.c_wl_ff)
     a_t = area_f2_um2(node, node.inv_area_f2) / 2.0
-    a_ladder = (3 * d + 1) * R2R_UNIT_AREA_F2 * f_um(node) ** 2 + d * 2 * a_t
+    a_res = (R2R_AREA_UM2_PER_OHM_22NM * (node.node_nm / R2R_REF_NODE_NM) ** 2
+             * d * r_u)
+    a_ladder = a_res + d * 2 * a_t
     a_row = n_l * a_ladder + d * area_f2_um2(node, node.dff_area_f2)
     a = sub.rows * a_row * cal.periphery_area_factor
     leak = sub.rows * leak_uw(node, wmin_um(node) * 2 * d * n_l)

@@ -272,16 +272,12 @@ def partition(layer: Layer, design: Design) -> Partition:
         per_pos = group_rows
 
     # rows: each block (kernel position) cut into tiles of at most R rows
+    # (every block is cut alike: full tiles of R rows, then the remainder)
     tiles_per_pos = _ceil_div(per_pos, R)
-    row_tiles: list[int] = []
-    row_pos: list[int] = []
-    row_start: list[int] = []
-    for p in range(positions):
-        for t in range(tiles_per_pos):
-            start = t * R
-            row_tiles.append(min(R, per_pos - start))
-            row_pos.append(p)
-            row_start.append(start)
+    block = (R,) * (tiles_per_pos - 1) + (per_pos - (tiles_per_pos - 1) * R,)
+    row_tiles = block * positions
+    row_pos = tuple(p for p in range(positions) for _ in range(tiles_per_pos))
+    row_start = tuple(range(0, per_pos, R)) * positions
 
     # columns: whole weights per column tile, reference column(s) reserved
     wpt = (C - ref) // cpw
@@ -291,8 +287,9 @@ def partition(layer: Layer, design: Design) -> Partition:
             f"{' + 1 reference column' if ref else ''} but a subarray has {C}; "
             f"use more subarray.cols, more cell bits or fewer weight bits")
     n_ct = _ceil_div(group_weights, wpt)
-    col_w = [min(wpt, group_weights - k * wpt) for k in range(n_ct)]
-    col_tiles = tuple(w * cpw + ref for w in col_w)
+    last = group_weights - (n_ct - 1) * wpt
+    col_w = (wpt,) * (n_ct - 1) + (last,)
+    col_tiles = (wpt * cpw + ref,) * (n_ct - 1) + (last * cpw + ref,)
 
     gps = 1
     if groups > 1 and tiles_per_pos == 1 and n_ct == 1:
@@ -301,6 +298,6 @@ def partition(layer: Layer, design: Design) -> Partition:
     return Partition(policy=policy, groups=groups, group_rows=group_rows,
                      group_weights=group_weights, kernel_positions=positions,
                      rows_per_position=per_pos, kernel_w=kw, weights_per_col_tile=wpt,
-                     row_tiles=tuple(row_tiles), row_tile_position=tuple(row_pos),
-                     row_tile_start=tuple(row_start), col_tiles=col_tiles,
-                     col_tile_weights=tuple(col_w), groups_per_subarray=gps, **common)
+                     row_tiles=row_tiles, row_tile_position=row_pos,
+                     row_tile_start=row_start, col_tiles=col_tiles,
+                     col_tile_weights=col_w, groups_per_subarray=gps, **common)

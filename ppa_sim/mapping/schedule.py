@@ -48,6 +48,7 @@ extra buffer traffic); ``matmul`` reads both operands from the global buffer.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -108,12 +109,16 @@ def layer_events(m: LayerMap, design: Design, *, own_activation: bool = True) ->
         n_adc = arch.adcs_per_subarray
         pair = arch.columns_per_conversion  # columns behind one conversion
         # used columns / rows per subarray, summed over the subarrays of one copy
+        # (group blocks hold groups_per_subarray groups, the last one the remainder: the
+        # packs sum to p.groups)
         gb_full, gb_rem = divmod(p.groups, p.groups_per_subarray)
-        packs = [p.groups_per_subarray] * gb_full + ([gb_rem] if gb_rem else [])
-        rows_sum = sum(p.row_tiles) * p.n_col_tiles * sum(packs)
-        cols_sum = sum(p.col_tiles) * p.n_row_tiles * sum(packs)
+        packs = [(p.groups_per_subarray, gb_full)] + ([(gb_rem, 1)] if gb_rem else [])
+        rows_sum = sum(p.row_tiles) * p.n_col_tiles * p.groups
+        cols_sum = sum(p.col_tiles) * p.n_row_tiles * p.groups
+        # column tiles come in at most two widths (full ones and the last)
         mux_steps = sum(
-            _ceil_div(ct * k // pair, n_adc) for ct in p.col_tiles for k in packs
+            n_ct * n_k * _ceil_div(ct * k // pair, n_adc)
+            for ct, n_ct in Counter(p.col_tiles).items() for k, n_k in packs
         ) * p.n_row_tiles
         c["array_read"] = P * cyc * g * S
         c["switch_matrix"] = c["array_read"]

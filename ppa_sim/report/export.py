@@ -24,6 +24,9 @@ in one go; the ``record`` column says what a row is:
     ``area_mm2``, ``energy_uj``, ``latency_us`` (these rows add up to the
     total row; latency by the rule in the total row's ``latency_rule``).
 
+Every row also carries ``network`` and ``architecture``, so the CSVs of several runs
+concatenate into one table (``pandas.concat`` or ``tail -n +2``).
+
 Units are in the column names (mm², µJ, µs written ``mm2``, ``uj``, ``us``).
 """
 
@@ -44,7 +47,8 @@ ACCURACY_SCHEMA = "ppa_sim.accuracy/1"
 
 BASE_COLUMNS = ("record", "name", "kind", "macs", "crossbars", "pes", "tiles", "utilization",
                 "duplication", "area_mm2", "energy_uj", "latency_us", "cycle_us", "fps",
-                "tops", "tops_per_w", "tops_per_mm2", "power_w", "latency_rule")
+                "tops", "tops_per_w", "tops_per_mm2", "power_w", "latency_rule",
+                "network", "architecture")
 
 
 def estimate_json(est: Estimate) -> str:
@@ -81,6 +85,9 @@ def estimate_csv(est: Estimate) -> str:
     for c in data.component_rows(est):
         rows.append({"record": "component", "name": c["name"], "area_mm2": c["area_mm2"],
                      "energy_uj": c["energy_uj"], "latency_us": c["latency_us"]})
+
+    for r in rows:  # on every row, so CSVs of many runs concatenate into one table
+        r["network"], r["architecture"] = est.network, est.architecture
 
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")

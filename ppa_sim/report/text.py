@@ -71,9 +71,8 @@ def render_layers(est: Estimate) -> str:
     """Per-layer table: MACs, crossbars, utilization, duplication, energy, latency.
 
     Layers that cost nothing (folded batch-norm, flatten) are left out and counted
-    below the table; so is the chip-level energy no single layer is charged with
-    (global buffer, chip bus, digital unit, leakage of idle tiles), so the table
-    reconciles with the total.
+    below the table; so is the chip-level energy charged to no single layer (e.g.
+    leakage of idle tiles), so the table reconciles with the total.
     """
     rows = []
     all_rows = data.layer_rows(est)
@@ -97,8 +96,8 @@ def render_layers(est: Estimate) -> str:
     if total_uj > 0 and abs(rest) > 1e-9 * total_uj:
         notes.append(f"Shares are of the layers' {num(layer_uj)} µJ; another {num(rest)} µJ "
                      f"({pct(rest / total_uj)} of the {num(total_uj)} µJ total) is chip-level "
-                     "(global buffer, chip bus, digital unit, idle leakage), charged to no "
-                     "layer.")
+                     "energy charged to no layer (e.g. leakage of the global buffer, chip "
+                     "bus and idle tiles).")
     return out + ("\n\n" + "\n".join(notes) if notes else "")
 
 

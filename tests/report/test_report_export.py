@@ -39,6 +39,9 @@ def test_csv_layout_and_values(which: str, request: pytest.FixtureRequest) -> No
 
     total = rows[0]
     assert total["name"] == est.network and total["kind"] == est.architecture
+    # every row names its run, so CSVs of several runs concatenate into one table
+    assert {(r["network"], r["architecture"]) for r in rows} == {(est.network,
+                                                                  est.architecture)}
     for key, value in est.totals().items():
         if key in header:
             assert float(total[key]) == value  # full precision, not rounded for display

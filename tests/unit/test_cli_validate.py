@@ -135,3 +135,11 @@ def test_user_data_folder_with_a_broken_node(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120, env=env)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "9nm.yaml" in proc.stderr and "unknown node" not in proc.stderr
+
+
+def test_validate_a_folder_checks_every_yaml_below_it() -> None:
+    proc = _cli("validate", "technology", "-q")
+    assert proc.returncode == 0, proc.stderr
+    proc = _cli("validate", "technology")
+    n = len(list((ROOT / "technology").rglob("*.yaml")))
+    assert f"all {n} file(s) valid" in proc.stdout

@@ -302,3 +302,72 @@ def test_extends_errors(tmp_path: Path) -> None:
     f = _write(tmp_path, "d.yaml", "extends: [default]\nname: d\n")
     with pytest.raises(ConfigError, match="must be a file name"):
         load_design(f)
+
+
+# ----------------------------------------------------------------------------- review fixes
+
+
+def test_misspelt_component_kind_is_a_located_load_error(tmp_path: Path) -> None:
+    """An unknown adc/buffer/interconnect kind fails at load time (and in validate) with
+    file, line, a suggestion and the registered kinds, not later inside the estimator."""
+    text = DEFAULT.read_text(encoding="utf-8").replace("kind: sar, bits: 5",
+                                                       "kind: sarr, bits: 5")
+    p = _write(tmp_path, "arch.yaml", text)
+    with pytest.raises(ConfigError) as exc:
+        validate_file(p)
+    prob = _one(exc, "subarray.adc.kind")
+    assert prob.file == str(p) and prob.line == 23 and prob.value == "sarr"
+    assert "did you mean 'sar'" in prob.message and "flash" in (prob.allowed or "")
+    with pytest.raises(ConfigError) as exc:
+        load_design(DEFAULT, ["pe.buffer.kind=dram"])
+    prob = _one(exc, "pe.buffer.kind")
+    assert prob.file == "--set" and "edram" in (prob.allowed or "")
+
+
+def test_component_kind_problems_is_pure() -> None:
+    from ppa_sim.spec.load import COMPONENT_KIND_FIELDS, component_kind_problems
+
+    arch = load_design(DEFAULT).arch
+    groups: list[str] = []
+
+    def kinds_of(group: str) -> list[str]:
+        groups.append(group)
+        return ["only_this"]
+
+    probs = component_kind_problems(arch, kinds_of, "f.yaml", None)
+    assert {p.key_path for p in probs} == set(COMPONENT_KIND_FIELDS)
+    assert set(groups) == set(COMPONENT_KIND_FIELDS.values())
+    assert component_kind_problems(arch, lambda g: [], None, None) == []  # none registered
+
+
+def test_union_value_gives_one_problem_without_pydantic_tags() -> None:
+    with pytest.raises(ConfigError) as exc:
+        load_design(DEFAULT, ["chip.tiles=0"])
+    (prob,) = _problems(exc)
+    assert prob.key_path == "chip.tiles" and prob.value == 0
+    assert ">= 1" in (prob.allowed or "") and "'auto'" in (prob.allowed or "")
+    assert "constrained" not in str(exc.value) and "literal[" not in str(exc.value)
+
+
+@pytest.mark.parametrize(("rel", "kind"), [("technology/devices/rram.yaml", "device"),
+                                           ("technology/cmos/22nm.yaml", "node"),
+                                           ("examples/sweep_vgg8.yaml", "sweep")])
+def test_other_kind_of_file_as_architecture_is_one_problem(rel: str, kind: str) -> None:
+    with pytest.raises(ConfigError) as exc:
+        load_design(ROOT / rel)
+    (prob,) = _problems(exc)
+    assert f"this is a {kind} file, not an architecture" in prob.message
+
+
+def test_binary_and_folder_are_named_as_such(tmp_path: Path) -> None:
+    b = tmp_path / "x.yaml"
+    b.write_bytes(bytes(range(256)))
+    with pytest.raises(ConfigError) as exc:
+        validate_file(b)
+    assert "not a UTF-8 text file" in str(exc.value)
+    with pytest.raises(ConfigError) as exc:
+        validate_file(tmp_path)
+    assert "is a folder" in str(exc.value)
+    with pytest.raises(ConfigError) as exc:
+        load_design(tmp_path)
+    assert "is a folder" in str(exc.value)
