@@ -46,6 +46,7 @@ from typing import Any
 from ppa_sim.components import get as get_model
 from ppa_sim.cost import ActionCost, ComponentCost, Cost
 from ppa_sim.errors import ConfigError, Problem
+from ppa_sim.mapping._fast import fast_init
 from ppa_sim.mapping.planner import plan
 from ppa_sim.mapping.schedule import schedule
 from ppa_sim.network.layer import Network
@@ -229,6 +230,27 @@ class _Costs:
             calibration=self.cal, toggle=self.toggle))
 
 
+_new_cost = fast_init(Cost)
+_layer_result = fast_init(LayerResult)
+
+
+def _leaf(name: str, area_um2: float = 0.0, energy_pj: float = 0.0,
+          category: str = "") -> Cost:
+    """A leaf of the cost tree (= ``Cost(name=..., ...)``)."""
+    return _new_cost(name=name, area_um2=area_um2, energy_pj=energy_pj, latency_ns=0.0,
+                     category=category, children=())
+
+
+def _node(name: str, children: list[Cost], *, latency_ns: float = 0.0,
+          category: str = "") -> Cost:
+    """An inner node (= ``Cost.node``: area and energy are the children's sums, added in
+    the same order)."""
+    ch = tuple(children)
+    return _new_cost(name=name, area_um2=sum([c.area_um2 for c in ch]),
+                     energy_pj=sum([c.energy_pj for c in ch]), latency_ns=latency_ns,
+                     category=category, children=ch)
+
+
 def _e(c: ComponentCost | None, action: str) -> float:
     if c is None:
         return 0.0
@@ -375,6 +397,21 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
     per_layer_leak_uw: list[float] = []
 
     first_xbar = next((m for m in pl.layers if m.is_crossbar), None)
+    # loop invariants: action energies and access widths (same products as written out)
+    e_convert, e_mux, e_drive = _e(adc, "convert"), _e(mux, "switch"), _e(dac, "drive_row")
+    e_sm, e_shadd, e_wide_add = _e(sm, "switch"), _e(shadd, "op"), _e(wide_add, "add")
+    e_act = _e(actv, "op")
+    add_e = _e(pe_tree, "reduce") / max(1, arch.pe.subarrays - 1)
+    tadd_e = _e(tile_tree, "reduce") / max(1, arch.tile.pes - 1)
+    pe_buf_w, tile_buf_w = arch.pe.buffer.width_bits, arch.tile.buffer.width_bits
+    pe_bus_w, tile_bus_w = arch.pe.interconnect.width_bits, arch.tile.interconnect.width_bits
+    e_pe_rd, e_pe_wr, e_pe_bus = _e(pe_buf, "read"), _e(pe_buf, "write"), _e(pe_bus, "transfer")
+    e_tile_rd, e_tile_wr = _e(tile_buf, "read"), _e(tile_buf, "write")
+    e_tile_bus = _e(tile_bus, "transfer")
+    glb_w = arch.chip.global_buffer.width_bits
+    e_glb_rd, e_glb_wr, e_chip_bus = _e(glb, "read"), _e(glb, "write"), _e(chip_bus, "transfer")
+    sub_units = [(key, comp.area_um2 * per, CATEGORY[key])
+                 for key, (comp, per) in sub_parts.items() if comp is not None]
     # layers of equal geometry, placement and activity (ResNet blocks) cost the same: their
     # crossbar figures are computed once per call and replayed in layer order (so every
     # running sum adds the same numbers in the same order)
@@ -419,11 +456,9 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
                 stage_bd.append(lbd)
                 raw.append((m, c, bd, st, lbd))
                 continue
-        e_glb = (c.get("global_buffer_read_bits", 0) / arch.chip.global_buffer.width_bits
-                 * _e(glb, "read")
-                 + c.get("global_buffer_write_bits", 0) / arch.chip.global_buffer.width_bits
-                 * _e(glb, "write"))
-        e_cbus = c.get("chip_bus_bits", 0) / xfer_bits["chip"] * _e(chip_bus, "transfer")
+        e_glb = (c.get("global_buffer_read_bits", 0) / glb_w * e_glb_rd
+                 + c.get("global_buffer_write_bits", 0) / glb_w * e_glb_wr)
+        e_cbus = c.get("chip_bus_bits", 0) / xfer_bits["chip"] * e_chip_bus
         t_cbus = c.get("chip_bus_bits", 0) / xfer_bits["chip"] * t_chip
         if mesh_rate is not None:
             t_cbus /= max(1.0, float(m.tiles)) * mesh_rate
@@ -440,7 +475,7 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
                 train_k = 1.0 if m is first_xbar else 2.0
                 c = {k: v * train_k for k, v in c.items()}
             lact = _layer_activity(design, measured.get(lay.name))
-            arr = costs.array(lact)
+            arr = base_arr if lact is arch.activity else costs.array(lact)
             mult = (measured.get(lay.name) or {}).get("mean_adc_code_fraction")
             # ADC energy scales with the code only for ramp-type converters (time to code)
             adc_scale = 2 * mult if (mult is not None and sub.adc.kind == "ramp") else 1.0
@@ -449,20 +484,15 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
             n_subs = n_pes * arch.pe.subarrays
             leaf_e = {
                 "array": c["array_read"] * _e(arr, "read"),
-                "adc": c["adc_convert"] * _e(adc, "convert") * adc_scale,
-                "column_mux": c["mux_switch"] * _e(mux, "switch"),
+                "adc": c["adc_convert"] * e_convert * adc_scale,
+                "column_mux": c["mux_switch"] * e_mux,
                 # only rows whose input bit (DAC level) is non-zero are driven
-                "wl_driver": c["wl_drive"] * lact.input_bit_density * _e(dac, "drive_row"),
-                "switch_matrix": c["switch_matrix"] * _e(sm, "switch"),
-                "shift_add": (c["shift_add"] * _e(shadd, "op")
-                              + c["slice_add"] * _e(wide_add, "add")),
+                "wl_driver": c["wl_drive"] * lact.input_bit_density * e_drive,
+                "switch_matrix": c["switch_matrix"] * e_sm,
+                "shift_add": (c["shift_add"] * e_shadd + c["slice_add"] * e_wide_add),
             }
-            sub_leaves = []
-            for key, (comp, per) in sub_parts.items():
-                if comp is None:
-                    continue
-                sub_leaves.append(Cost(name=key, area_um2=comp.area_um2 * per * n_subs,
-                                       energy_pj=leaf_e[key], category=CATEGORY[key]))
+            sub_leaves = [_leaf(key, unit_area * n_subs, leaf_e[key], cat)
+                          for key, unit_area, cat in sub_units]
             t_train = 0.0
             e_grad = 0.0
             if training:
@@ -470,7 +500,7 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
                 rows_written = sum(p.row_tiles) * p.n_col_tiles * p.groups * m.duplication
                 batch = arch.mapping.training_batch_size
                 c = {**c, "write_row": rows_written / batch, "mac_op": float(lay.macs)}
-                sub_leaves.append(Cost(name="array_write",
+                sub_leaves.append(_leaf(name="array_write",
                                        energy_pj=c["write_row"] * _e(arr, "write_row"),
                                        category="array"))
                 mac = costs.digital("mac_unit", act_bits)
@@ -480,8 +510,6 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
                 # weight-gradient MACs on the digital unit + one batch's row writes, amortised
                 t_train = (math.ceil(lay.macs / lanes) * max(clock_ns, _t(mac, "mac"))
                            + max(p.row_tiles) * _t(arr, "write_row") / batch)
-            add_e = _e(pe_tree, "reduce") / max(1, arch.pe.subarrays - 1)
-            tadd_e = _e(tile_tree, "reduce") / max(1, arch.tile.pes - 1)
             # partial sums of the row tiles: added inside a PE first, then across PEs
             assert m.partition is not None
             n_rt = m.partition.n_row_tiles
@@ -490,30 +518,24 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
             acc_pe = acc_total * (n_rt - pe_groups) / (n_rt - 1) if n_rt > 1 else 0.0
             acc_tile = acc_total - acc_pe
             pe_leaves = [
-                Cost(name="adder_tree", area_um2=n_adc * pe_tree.area_um2 * n_pes,
-                     energy_pj=acc_pe * add_e, category="accumulation"),
-                Cost(name="pe_buffer", area_um2=pe_buf.area_um2 * n_pes,
-                     energy_pj=(c["pe_buffer_read_bits"] / arch.pe.buffer.width_bits
-                                * _e(pe_buf, "read")
-                                + c["pe_buffer_write_bits"] / arch.pe.buffer.width_bits
-                                * _e(pe_buf, "write")), category="buffer"),
-                Cost(name="pe_bus", area_um2=pe_bus.area_um2 * n_pes,
-                     energy_pj=c["pe_bus_bits"] / arch.pe.interconnect.width_bits
-                     * _e(pe_bus, "transfer"), category="interconnect"),
+                _leaf("adder_tree", n_adc * pe_tree.area_um2 * n_pes, acc_pe * add_e,
+                      "accumulation"),
+                _leaf("pe_buffer", pe_buf.area_um2 * n_pes,
+                      c["pe_buffer_read_bits"] / pe_buf_w * e_pe_rd
+                      + c["pe_buffer_write_bits"] / pe_buf_w * e_pe_wr, "buffer"),
+                _leaf("pe_bus", pe_bus.area_um2 * n_pes,
+                      c["pe_bus_bits"] / pe_bus_w * e_pe_bus, "interconnect"),
             ]
             tile_leaves = [
-                Cost(name="accumulator", area_um2=n_adc * tile_tree.area_um2 * n_tiles,
-                     energy_pj=acc_tile * tadd_e, category="accumulation"),
-                Cost(name="activation", area_um2=n_adc * actv.area_um2 * n_tiles,
-                     energy_pj=c.get("activation", 0) * _e(actv, "op"), category="digital"),
-                Cost(name="tile_buffer", area_um2=tile_buf.area_um2 * n_tiles,
-                     energy_pj=(c["tile_buffer_read_bits"] / arch.tile.buffer.width_bits
-                                * _e(tile_buf, "read")
-                                + c["tile_buffer_write_bits"] / arch.tile.buffer.width_bits
-                                * _e(tile_buf, "write")), category="buffer"),
-                Cost(name="tile_bus", area_um2=tile_bus.area_um2 * n_tiles,
-                     energy_pj=c["tile_bus_bits"] / arch.tile.interconnect.width_bits
-                     * _e(tile_bus, "transfer"), category="interconnect"),
+                _leaf("accumulator", n_adc * tile_tree.area_um2 * n_tiles, acc_tile * tadd_e,
+                      "accumulation"),
+                _leaf("activation", n_adc * actv.area_um2 * n_tiles,
+                      c.get("activation", 0) * e_act, "digital"),
+                _leaf("tile_buffer", tile_buf.area_um2 * n_tiles,
+                      c["tile_buffer_read_bits"] / tile_buf_w * e_tile_rd
+                      + c["tile_buffer_write_bits"] / tile_buf_w * e_tile_wr, "buffer"),
+                _leaf("tile_bus", tile_bus.area_um2 * n_tiles,
+                      c["tile_bus_bits"] / tile_bus_w * e_tile_bus, "interconnect"),
             ]
             leak_uw = n_subs * sub_leak_uw
             leak_uw += n_pes * (n_adc * pe_tree.leakage_uw + pe_buf.leakage_uw
@@ -535,7 +557,7 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
                     lbd = {"array": st * read_share, "adc": st * (1 - read_share)}
                 else:
                     lbd = {"buffer": st}
-            tile_node = Cost.node("tile", [Cost.node("pe", [Cost.node("subarray", sub_leaves)]
+            tile_node = _node("tile", [_node("pe", [_node("subarray", sub_leaves)]
                                                      + pe_leaves)] + tile_leaves)
             for leaf in (*sub_leaves, *pe_leaves, *tile_leaves):
                 bd[leaf.category] = bd.get(leaf.category, 0.0) + leaf.energy_pj
@@ -611,10 +633,10 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
     for (m, c, bd, st, lbd), leak in zip(raw, per_layer_leak_uw, strict=True):
         if m.is_crossbar:
             le = pj_from_uw_ns(leak, run_ns)
-            nodes_with_leak.append(Cost.node(f"layer:{m.name}", [
-                next(nodes), Cost(name="leakage", energy_pj=le, category="leakage")]))
+            nodes_with_leak.append(_node(f"layer:{m.name}", [
+                next(nodes), _leaf(name="leakage", energy_pj=le, category="leakage")]))
             bd = {**bd, "leakage": le}
-        layer_results.append(LayerResult(
+        layer_results.append(_layer_result(
             name=m.name, kind=m.layer.kind, macs=m.layer.macs, crossbars=m.subarrays,
             pes=m.pes, tiles=m.tiles, utilization=m.utilization, duplication=m.duplication,
             energy_pj=sum(bd.values()), latency_ns=st, energy_breakdown_pj=bd,
@@ -624,17 +646,17 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
     has_mm = training or any(lay.kind == "matmul" for lay in network.layers)
     mac_area = lanes * costs.digital("mac_unit", act_bits).area_um2 if has_mm else 0.0
     chip_children = [
-        Cost(name="global_buffer", area_um2=glb.area_um2, energy_pj=glb_e["read"],
+        _leaf(name="global_buffer", area_um2=glb.area_um2, energy_pj=glb_e["read"],
              category="buffer"),
-        Cost(name="chip_bus", area_um2=chip_bus.area_um2, energy_pj=glb_e["bus"],
+        _leaf(name="chip_bus", area_um2=chip_bus.area_um2, energy_pj=glb_e["bus"],
              category="interconnect"),
-        Cost(name="digital_unit", area_um2=dig_area + mac_area, energy_pj=glb_e["digital"],
+        _leaf(name="digital_unit", area_um2=dig_area + mac_area, energy_pj=glb_e["digital"],
              category="digital"),
-        Cost(name="spare_tiles", area_um2=spare_tiles * tile_area, category="other"),
-        Cost(name="leakage", energy_pj=pj_from_uw_ns(global_leak_uw, run_ns),
+        _leaf(name="spare_tiles", area_um2=spare_tiles * tile_area, category="other"),
+        _leaf(name="leakage", energy_pj=pj_from_uw_ns(global_leak_uw, run_ns),
              category="leakage"),
     ]
-    tree = Cost.node("chip", nodes_with_leak + [Cost.node("global", chip_children)],
+    tree = _node("chip", nodes_with_leak + [_node("global", chip_children)],
                      latency_ns=latency)
     cats = _by_category(tree)
     area_bd = {k: cats[k][0] for k in CATEGORIES if k in cats and cats[k][0] > 0}

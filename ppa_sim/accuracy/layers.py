@@ -241,6 +241,12 @@ class _Plan:
         self.n_ref = gps * self.n_ct if part.reference_columns else 0
 
 
+#: the ADC-code histogram of the activity file samples every 7th conversion (a prime,
+#: so the sample does not alias with column or row periods); exact counts would cost
+#: more than the simulation itself
+HIST_STRIDE = 7
+
+
 class CrossbarLayer(nn.Module):
     """Base of :class:`CrossbarConv2d` and :class:`CrossbarLinear` (see module doc)."""
 
@@ -352,7 +358,7 @@ class CrossbarLayer(nn.Module):
     def reset_activity(self) -> None:
         self._bits_one = 0.0
         self._bits_total = 0.0
-        self._hist = torch.zeros(2 ** self.adc_bits, dtype=torch.float64)
+        self._hist = torch.zeros(2 ** self.adc_bits, dtype=torch.long)
 
     def activity_record(self) -> dict[str, object]:
         """This layer's entry of the activity file (schema ppa_sim.activity/1)."""
@@ -360,7 +366,8 @@ class CrossbarLayer(nn.Module):
         return {"input_bit_density": dens,
                 "mean_conductance_fraction": self.mean_conductance_fraction,
                 "adc_code_histogram": [int(v) for v in self._hist.tolist()],
-                "adc_bits": self.adc_bits}
+                "adc_bits": self.adc_bits,
+                "adc_histogram_sampling": HIST_STRIDE}
 
     # ------------------------------------------------------------------ inputs
     def _planes(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -448,6 +455,14 @@ class CrossbarLayer(nn.Module):
         sample_of_item = torch.arange(n_items) % batch
         coef_of_item = pcoef.repeat_interleave(batch)
         hist = self._hist if self.recording else None
+        # weights.differential_readout: analog -- the G+ and G- columns of a pair are
+        # subtracted before ONE ADC whose 2^b codes span -FS..+FS of a column (one code =
+        # two column LSBs); the difference lands in the G+ column, the G- column reads 0
+        # (the estimator counts one conversion per pair: Architecture.columns_per_conversion)
+        pair = (self.code.mapping == "differential"
+                and self.design.arch.weights.differential_readout == "analog")
+        n_pos = self.code.slices
+        half = 2 ** (self.adc_bits - 1)
         buf = torch.empty(0, dtype=dt)
         coef_rep = self.coef.repeat(min(G, max(1, chunk // 64)))
         for i0 in range(0, n_items, items_per_chunk):
@@ -499,14 +514,26 @@ class CrossbarLayer(nn.Module):
                             out = buf[:(g1 - g0) * ncol * (m1 - m0)].view(g1 - g0, ncol,
                                                                           m1 - m0)
                             torch.bmm(wt, xt, out=out)
-                            if opts.adc:
+                            if pair:  # subtract G- from G+ before the (signed) ADC
+                                v = out.view(g1 - g0, K, O, m1 - m0)
+                                d = v[:, :n_pos]
+                                d -= v[:, n_pos:]
+                                v[:, n_pos:] = 0.0
+                                if opts.adc:  # codes of two column LSBs, -half..half-1
+                                    d.div_(2.0).round_().clamp_(-half, half - 1)
+                                    if hist is not None:
+                                        sample = d.reshape(-1)[::HIST_STRIDE] + half
+                                        hist += torch.bincount(sample.long(),
+                                                               minlength=hist.numel())
+                                    d.mul_(2.0)
+                            elif opts.adc:
                                 out.round_()
                                 if self.needs_clamp:
                                     out.clamp_(0, self.max_code)
-                                if hist is not None:
-                                    hist += torch.histc(out, bins=self.max_code + 1,
-                                                        min=-0.5,
-                                                        max=self.max_code + 0.5).double()
+                                if hist is not None:  # every HIST_STRIDE-th conversion
+                                    sample = out.view(-1)[::HIST_STRIDE]
+                                    hist += torch.bincount(sample.long(),
+                                                           minlength=hist.numel())
                             self._reduce(out, g0, g1, acc, acc_ref, col0, m1 - m0, coef_rep)
             # shift-add over slices / polarity / reference, then over planes
             comb = acc

@@ -30,6 +30,14 @@ Row order (``policy``)
   mixes kernel positions and one input fetch is reused by all positions.
   ``linear`` layers have a single position, so both policies coincide.
 
+Which order a layer gets (:func:`layer_policy`): ``mapping.policy_per_layer`` (layer
+name or regex -> policy) first, then ``mapping.grouped_policy`` for grouped and
+depthwise convs (default ``auto``: the order needing fewer subarrays -- a depthwise
+3x3 conv mapped kernel-wise gives every kernel position its own row block of one
+channel, several times the subarrays of im2col's 9-row blocks), then
+``mapping.policy``. The accuracy path calls :func:`partition` too, so it follows the
+same choice.
+
 ``row_tile_index(i)`` gives, for row tile ``i``, the indices into the torch
 ``W.reshape(C_out, -1)`` row order, valid for both policies.
 
@@ -59,6 +67,7 @@ by the planner on top (it copies whole partitions).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -68,6 +77,7 @@ from ppa_sim.network.layer import WEIGHT_KINDS, Layer
 
 if TYPE_CHECKING:  # pragma: no cover
     from ppa_sim.spec import Design
+    from ppa_sim.spec.architecture import MappingSpec
 
 
 def _ceil_div(a: int, b: int) -> int:
@@ -232,12 +242,55 @@ def weight_format(layer: Layer, design: Design) -> tuple[int | None, int, int, i
     return bits, slices, cpw, ref
 
 
+def policy_rule(mapping: MappingSpec, name: str) -> str | None:
+    """The ``mapping.policy_per_layer`` entry for layer ``name`` (exact name first, then
+    the first pattern that matches the whole name), or None."""
+    rules = mapping.policy_per_layer
+    if not rules:
+        return None
+    if name in rules:
+        return rules[name]
+    for pat, pol in rules.items():
+        if re.fullmatch(pat, name):
+            return pol
+    return None
+
+
+def layer_policy(layer: Layer, design: Design) -> str:
+    """Row-order policy of ``layer``: ``im2col`` or ``kernel_wise`` (``digital`` for
+    matmul). Precedence: ``mapping.policy_per_layer`` > ``mapping.grouped_policy``
+    (grouped / depthwise convs) > ``mapping.policy``. Layers with one kernel position
+    (linear, 1x1 conv) are ``im2col``: both orders coincide."""
+    if layer.kind == "matmul":
+        return "digital"
+    kh, kw = layer.kernel if layer.kind == "conv2d" else (1, 1)
+    if layer.kind != "conv2d" or kh * kw == 1:
+        return "im2col"
+    m = design.arch.mapping
+    rule = policy_rule(m, layer.name)
+    if rule is not None:
+        return rule
+    if layer.groups > 1 and m.grouped_policy != "inherit":
+        if m.grouped_policy != "auto":
+            return m.grouped_policy
+        other = "im2col" if m.policy == "kernel_wise" else "kernel_wise"
+        if _cut(layer, design, other).subarrays < _cut(layer, design, m.policy).subarrays:
+            return other
+    return m.policy
+
+
 def partition(layer: Layer, design: Design) -> Partition:
-    """Cut ``layer``'s unrolled weight matrix into subarray tiles (see module doc).
+    """Cut ``layer``'s unrolled weight matrix into subarray tiles (see module doc), with
+    the row order :func:`layer_policy` picks for it.
 
     Raises :class:`~ppa_sim.errors.MappingError` when one weight's columns do not
     fit a subarray (e.g. 16 slices x 2 on 16 columns).
     """
+    return _cut(layer, design, layer_policy(layer, design) if layer.kind != "matmul" else "")
+
+
+def _cut(layer: Layer, design: Design, policy: str) -> Partition:
+    """:func:`partition` with a given row order (``im2col`` / ``kernel_wise``)."""
     arch = design.arch
     sa = arch.subarray
     R, C = sa.rows, sa.cols
@@ -262,8 +315,7 @@ def partition(layer: Layer, design: Design) -> Partition:
         raise MappingError(f"layer {layer.name!r}: empty weight matrix "
                            f"({group_rows} rows x {group_weights} columns)")
     kh, kw = layer.kernel if layer.kind == "conv2d" else (1, 1)
-    if arch.mapping.policy == "kernel_wise" and layer.kind == "conv2d" and kh * kw > 1:
-        policy = "kernel_wise"
+    if policy == "kernel_wise" and layer.kind == "conv2d" and kh * kw > 1:
         positions = kh * kw
         per_pos = group_rows // positions
     else:

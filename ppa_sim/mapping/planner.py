@@ -35,7 +35,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ppa_sim.errors import MappingError
-from ppa_sim.mapping.partition import Partition, partition
+from ppa_sim.mapping._fast import fast_init, renamed
+from ppa_sim.mapping.partition import Partition, partition, policy_rule
 from ppa_sim.network.layer import WEIGHT_KINDS, Layer, Network
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -110,6 +111,9 @@ class LayerMap:
             self.subarrays * p.subarray_rows * p.subarray_cols)
 
 
+_layer_map = fast_init(LayerMap)
+
+
 @dataclass(frozen=True)
 class Plan:
     """The floorplan of one network on one design."""
@@ -164,15 +168,6 @@ def _alloc(part: Partition, dup: int, spe: int, ppt: int, sharing: bool
     return subs, pes, tiles
 
 
-def _renamed(p: Partition, name: str) -> Partition:
-    """``dataclasses.replace(p, layer=name)`` without re-running ``__init__`` (the other
-    fields are already validated; ResNets rename one cut dozens of times per plan)."""
-    q = object.__new__(Partition)
-    q.__dict__.update(p.__dict__)
-    q.__dict__["layer"] = name
-    return q
-
-
 def _fixed_dup(layer: Layer, design: Design) -> int:
     m = design.arch.mapping
     if m.duplication == "none":
@@ -201,12 +196,12 @@ def plan(network: Network, design: Design) -> Plan:
     for lay in network.layers:
         if lay.kind in WEIGHT_KINDS or lay.kind == "matmul":
             key = (lay.kind, lay.groups, lay.matrix_rows, lay.matrix_cols, lay.kernel,
-                   lay.weight_bits)
+                   lay.weight_bits, policy_rule(arch.mapping, lay.name))
             p = same.get(key)
             if p is None:
                 p = same[key] = partition(lay, design)
             elif p.layer != lay.name:
-                p = _renamed(p, lay.name)
+                p = renamed(p, "layer", lay.name)
             parts[lay.name] = p
             steps[lay.name] = input_cycles(lay, design) * max(1, row_groups(p, design))
 
@@ -268,12 +263,12 @@ def plan(network: Network, design: Design) -> Plan:
     for lay in network.layers:
         p = parts.get(lay.name)
         if p is None or p.is_digital:
-            maps.append(LayerMap(layer=lay, partition=p, duplication=1, subarrays=0, pes=0,
+            maps.append(_layer_map(layer=lay, partition=p, duplication=1, subarrays=0, pes=0,
                                  tiles=0.0, steps_per_copy=steps.get(lay.name, 0)))
             continue
         d = dup[lay.name]
         subs, pes, tiles = _alloc(p, d, spe, ppt, sharing)
-        maps.append(LayerMap(layer=lay, partition=p, duplication=d, subarrays=subs, pes=pes,
+        maps.append(_layer_map(layer=lay, partition=p, duplication=d, subarrays=subs, pes=pes,
                              tiles=tiles, steps_per_copy=steps[lay.name]))
 
     used = sum(m.tiles for m in maps)

@@ -53,6 +53,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ppa_sim.mapping._fast import renamed
 from ppa_sim.mapping.planner import LayerMap, Plan, input_cycles, row_groups
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -200,20 +201,14 @@ def schedule(plan: Plan, design: Design) -> tuple[LayerEvents, ...]:
     out: list[LayerEvents] = []
     for m in plan.layers:
         own = m.name not in activated
-        if not m.is_crossbar:
-            out.append(layer_events(m, design, own_activation=own))
-            continue
         lay, p = m.layer, m.partition
-        assert p is not None
         key = (lay.kind, lay.in_shape, lay.out_shape, lay.in_channels, lay.out_channels,
-               lay.kernel, lay.groups, lay.weight_bits, lay.act_bits, p.policy,
-               m.duplication, own)
+               lay.kernel, lay.groups, lay.weight_bits, lay.act_bits, lay.matmul_dims,
+               bool(lay.folded_into), p.policy if p is not None else "", m.duplication, own)
         ev = memo.get(key)
         if ev is None:
             ev = memo[key] = layer_events(m, design, own_activation=own)
         elif ev.name != lay.name:
-            ev = LayerEvents(name=lay.name, kind=ev.kind, counts=ev.counts,
-                             read_steps=ev.read_steps, digital_ops=ev.digital_ops,
-                             act_bits=ev.act_bits, psum_bits=ev.psum_bits, widths=ev.widths)
+            ev = renamed(ev, "name", lay.name)
         out.append(ev)
     return tuple(out)

@@ -252,6 +252,17 @@ class MappingSpec(Spec):
     policy: Literal["im2col", "kernel_wise"] = "kernel_wise"
     """``im2col``: unrolled k*k*C rows cut across subarrays; ``kernel_wise``:
     NeuroSim's 'novel' mapping, one kernel position per group of subarrays."""
+    grouped_policy: Literal["auto", "inherit", "im2col", "kernel_wise"] = "auto"
+    """Policy of grouped and depthwise convolutions (groups > 1). ``auto``: whichever
+    of im2col / kernel_wise needs fewer subarrays (ties keep ``policy``); kernel-wise
+    mapping of a depthwise conv puts each kernel position of a group (1 row per
+    position) in its own subarray row block, so it can take several times more
+    subarrays. ``inherit``: use ``policy``."""
+    policy_per_layer: dict[str, Literal["im2col", "kernel_wise"]] = Field(
+        default_factory=dict)
+    """Per-layer policy overrides: layer name or Python regular expression (matched
+    against the whole name) -> policy. An exact name wins over patterns; patterns are
+    tried in the order written. Overrides ``grouped_policy`` and ``policy``."""
     duplication: Literal["none", "auto", "fixed"] = "auto"
     """Weight duplication: none, a fixed factor, or automatic pipeline balancing."""
     duplication_factor: PosInt = 1
@@ -266,6 +277,16 @@ class MappingSpec(Spec):
     training_batch_size: PosInt = 200
     """Images per weight update when estimating on-chip training (``--training``):
     weights are reprogrammed once per batch (DNN+NeuroSim V2.1 train.py default 200)."""
+
+    @model_validator(mode="after")
+    def _patterns(self) -> MappingSpec:
+        for pat in self.policy_per_layer:
+            try:
+                re.compile(pat)
+            except re.error as e:
+                raise ValueError(f"mapping.policy_per_layer: {pat!r} is not a valid "
+                                 f"regular expression ({e})") from None
+        return self
 
 
 class ActivitySpec(Spec):

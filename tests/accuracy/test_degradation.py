@@ -15,9 +15,11 @@ from ppa_sim.accuracy import SimOptions
 from ppa_sim.accuracy.evaluate import simulate_accuracy
 from ppa_sim.api import load_design
 
-#: 32-row subarrays so the layers span several row tiles and read groups
+#: 32-row subarrays so the layers span several row tiles and read groups; 8-bit inputs
+#: through a multi-bit DAC (one read cycle) keep the test fast
 BASE = {"subarray.rows": 32, "subarray.cols": 32, "subarray.adc.bits": 8,
-        "subarray.adc.columns_per_adc": 4}
+        "subarray.adc.columns_per_adc": 4, "subarray.dac.encoding": "dac",
+        "subarray.dac.dac_bits": 8}
 SLACK = 0.01  # mean-accuracy noise allowed between neighbouring points (3 chips each)
 
 
@@ -52,10 +54,11 @@ def test_accuracy_falls_with_adc_bits(digits_model) -> None:
 
 def test_accuracy_falls_with_variation(digits_model) -> None:
     model, _, _ = digits_model
+    dev = load_design("default", BASE).tech.device
     accs = []
-    for rel in (0.0, 0.1, 0.3, 0.6):
-        extra = {"technology.device.sigma_r_on_ohm": rel * 6000,
-                 "technology.device.sigma_r_off_ohm": rel * 90000}
+    for rel in (0.0, 0.1, 0.3, 0.6):  # sigma relative to the mean R_on / R_off
+        extra = {"technology.device.sigma_r_on_ohm": rel * dev.r_on_ohm,
+                 "technology.device.sigma_r_off_ohm": rel * dev.r_off_ohm}
         accs.append(_acc(model, extra, read_noise=False, faults=False)[1])
     assert _non_increasing(accs), accs
     assert accs[-1] < accs[0] - 0.05, accs
