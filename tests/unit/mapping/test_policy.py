@@ -10,6 +10,7 @@ from mapnets import conv, design
 from torch import nn
 
 from ppa_sim.accuracy import convert
+from ppa_sim.accuracy.options import SimOptions
 from ppa_sim.errors import ConfigError
 from ppa_sim.mapping import partition, plan
 from ppa_sim.mapping.partition import layer_policy
@@ -117,7 +118,9 @@ def test_accuracy_path_cuts_like_the_cost_path(over):
     torch.manual_seed(0)
     model = _DwNet()
     d = load_design("default", over or None)
-    analog = convert(model, d)
+    ideal = SimOptions(weight_quant=False, dac=False, adc=False, variation=False,
+                       read_noise=False, faults=False)
+    analog = convert(model, d, options=ideal)
     cut = {name: mod.part for name, mod in analog.named_modules() if hasattr(mod, "part")}
     assert set(cut) == {"pw", "dw"}
     for name, mod in model.named_modules():
@@ -126,8 +129,7 @@ def test_accuracy_path_cuts_like_the_cost_path(over):
             ref = partition(lay, d)
             assert cut[name].policy == ref.policy
             assert cut[name].subarrays == ref.subarrays
-    # and the converted layer still computes the convolution (loose: ADC/levels)
+    # with every non-ideality off, the tiles recombine to the exact convolution
     x = torch.rand(2, 8, 8, 8)
     with torch.no_grad():
-        y, y_ref = analog(x), model(x)
-    assert torch.corrcoef(torch.stack([y.flatten(), y_ref.flatten()]))[0, 1] > 0.9
+        assert torch.allclose(analog(x), model(x), rtol=1e-4, atol=1e-4)
