@@ -11,9 +11,12 @@ Runs on ONE thread: OMP/MKL/OpenBLAS threads are set to 1 before anything is imp
 and torch (imported by the network zoo) is set to 1 thread with
 ``torch.set_num_threads(1)``; the estimator itself is single-threaded Python.
 
-For scale: DNN+NeuroSim V1.4 (C++ hardware model driven by its PyTorch front end)
-needs about 145 CPU-seconds for one VGG-8 / CIFAR-10 design point on this class of
-machine (its inference run, which also simulates the network's activations).
+For scale: one DNN+NeuroSim V1.4 run for one VGG-8 / CIFAR-10 design point (its PyTorch
+inference front end, which also produces the activation traces, plus the C++ hardware
+model) takes about 145 CPU-seconds (figure quoted in the estimator issue, #5).
+
+On a shared 2-core machine the wall times are bimodal (about 2x when another process
+shares the core); the minimum is the quiet-machine figure.
 
     .venv/bin/python benchmarks/estimate_speed.py [--repeat N] [--arch NAME]
 """

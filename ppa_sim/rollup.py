@@ -284,8 +284,8 @@ def _by_category(tree: Cost) -> dict[str, tuple[float, float]]:
 def _geometry(lay: Any) -> tuple:
     """Everything of a layer but its name and wiring: equal tuples cost the same."""
     return (lay.kind, lay.in_shape, lay.out_shape, lay.in_channels, lay.out_channels,
-            lay.kernel, lay.stride, lay.padding, lay.dilation, lay.groups, lay.weight_bits,
-            lay.act_bits)
+            lay.kernel, lay.stride, lay.padding, lay.dilation, lay.groups, lay.bias,
+            lay.weight_bits, lay.act_bits)
 
 
 def _layer_activity(design: Design, measured: Mapping[str, float] | None) -> ActivitySpec:
@@ -413,8 +413,9 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
     sub_units = [(key, comp.area_um2 * per, CATEGORY[key])
                  for key, (comp, per) in sub_parts.items() if comp is not None]
     # layers of equal geometry, placement and activity (ResNet blocks) cost the same: their
-    # crossbar figures are computed once per call and replayed in layer order (so every
-    # running sum adds the same numbers in the same order)
+    # figures are computed once per call and replayed in layer order (so every running sum
+    # adds the same numbers in the same order). The keys hold every per-layer input of the
+    # two branches below: a new per-layer input there must be added to its key.
     xbar_memo: dict[tuple, tuple] = {}
     digital_memo: dict[tuple, tuple] = {}
     for m, ev in zip(pl.layers, events, strict=True):
@@ -422,8 +423,9 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
         lay = m.layer
         if m.is_crossbar:
             meas = measured.get(lay.name)
-            xkey = (_geometry(lay), m.partition.policy, m.duplication, m.tiles,  # type: ignore[union-attr]
-                    ev.read_steps, "activation" in c, training and m is first_xbar,
+            policy = m.partition.policy if m.partition is not None else ""
+            xkey = (_geometry(lay), policy, m.duplication, m.tiles, ev.read_steps,
+                    "activation" in c, training and m is first_xbar,
                     tuple(sorted(meas.items())) if meas else None)
             hit = xbar_memo.get(xkey)
             if hit is not None:
@@ -501,8 +503,8 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
                 batch = arch.mapping.training_batch_size
                 c = {**c, "write_row": rows_written / batch, "mac_op": float(lay.macs)}
                 sub_leaves.append(_leaf(name="array_write",
-                                       energy_pj=c["write_row"] * _e(arr, "write_row"),
-                                       category="array"))
+                                        energy_pj=c["write_row"] * _e(arr, "write_row"),
+                                        category="array"))
                 mac = costs.digital("mac_unit", act_bits)
                 e_grad = c["mac_op"] * _e(mac, "mac")
                 glb_e["digital"] += e_grad
@@ -647,14 +649,14 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
     mac_area = lanes * costs.digital("mac_unit", act_bits).area_um2 if has_mm else 0.0
     chip_children = [
         _leaf(name="global_buffer", area_um2=glb.area_um2, energy_pj=glb_e["read"],
-             category="buffer"),
+              category="buffer"),
         _leaf(name="chip_bus", area_um2=chip_bus.area_um2, energy_pj=glb_e["bus"],
-             category="interconnect"),
+              category="interconnect"),
         _leaf(name="digital_unit", area_um2=dig_area + mac_area, energy_pj=glb_e["digital"],
-             category="digital"),
+              category="digital"),
         _leaf(name="spare_tiles", area_um2=spare_tiles * tile_area, category="other"),
         _leaf(name="leakage", energy_pj=pj_from_uw_ns(global_leak_uw, run_ns),
-             category="leakage"),
+              category="leakage"),
     ]
     tree = _node("chip", nodes_with_leak + [_node("global", chip_children)],
                      latency_ns=latency)
@@ -677,6 +679,7 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
               "tile_area_mm2": tile_area * MM2_PER_UM2, "subarrays": pl.subarrays,
               "activity": "measured" if measured else "assumed (architecture activity)",
               "training": training, "chip_bus_ns": chip_bus_ns_total,
+              **({"neurosim_tiles": pl.neurosim.total_tiles} if pl.neurosim else {}),
               **(_training_cost_meta(design, network, activity) if training else {})})
 
 

@@ -62,9 +62,8 @@ def convert(model: nn.Module, design: str | Path | Design, *,
         opts = cfg.resolve(name, m)
         if opts is None:
             continue
-        new = crossbar_layer(m, name, d, opts)
+        new = crossbar_layer(m, name, d, opts, seed=layer_seed(seed, name))
         _set_submodule(out, name, new)
-    program_chip(out, seed)
     return out
 
 
@@ -97,11 +96,7 @@ def calibrate(model: nn.Module, batches: Iterable[torch.Tensor]) -> dict[str, fl
     """
     layers = dict(crossbar_layers(model))
     seen: dict[str, float] = {n: 0.0 for n in layers}
-    hooks = []
-    saved = {}
     for n, m in layers.items():
-        saved[n] = m.forward
-
         def fwd(x: torch.Tensor, _m: CrossbarLayer = m, _n: str = n) -> torch.Tensor:
             seen[_n] = max(seen[_n], float(x.detach().abs().max()))
             return _ideal_forward(_m, x)
@@ -111,10 +106,8 @@ def calibrate(model: nn.Module, batches: Iterable[torch.Tensor]) -> dict[str, fl
         for xb in batches:
             model(xb)
     finally:
-        for n, m in layers.items():
+        for m in layers.values():
             del m.forward
-        for h in hooks:
-            h.remove()
     for n, m in layers.items():
         m.input_max.fill_(seen[n])
     return seen

@@ -63,24 +63,22 @@ def program(levels: torch.Tensor, n_levels: int, device: DeviceSpec, *, mask: to
     lv = levels.to(dtype)
     frac = lv / (n_levels - 1)
     shape = lv.shape
-    r_on = torch.full(shape, device.r_on_ohm, dtype=dtype)
-    r_off = torch.full(shape, device.r_off_ohm, dtype=dtype)
+    g_on: torch.Tensor | float = 1.0  # normalised: nominal G_on = 1
+    g_off: torch.Tensor | float = device.r_on_ohm / device.r_off_ohm
     if variation and (device.sigma_r_on_ohm > 0 or device.sigma_r_off_ohm > 0):
-        r_on = r_on + device.sigma_r_on_ohm * torch.randn(shape, generator=generator,
-                                                          dtype=dtype)
-        r_off = r_off + device.sigma_r_off_ohm * torch.randn(shape, generator=generator,
-                                                             dtype=dtype)
-        r_on = r_on.clamp_min(_MIN_R_FRACTION * device.r_on_ohm)
-        r_off = r_off.clamp_min(_MIN_R_FRACTION * device.r_off_ohm)
-    g_on = device.r_on_ohm / r_on  # normalised: nominal G_on = 1
-    g_off = device.r_on_ohm / r_off
+        r_on = device.r_on_ohm + device.sigma_r_on_ohm * torch.randn(
+            shape, generator=generator, dtype=dtype)
+        r_off = device.r_off_ohm + device.sigma_r_off_ohm * torch.randn(
+            shape, generator=generator, dtype=dtype)
+        g_on = device.r_on_ohm / r_on.clamp_min_(_MIN_R_FRACTION * device.r_on_ohm)
+        g_off = device.r_on_ohm / r_off.clamp_min_(_MIN_R_FRACTION * device.r_off_ohm)
     if faults and (device.stuck_at_on_rate > 0 or device.stuck_at_off_rate > 0):
         u = torch.rand(shape, generator=generator, dtype=dtype)
         frac = torch.where(u < device.stuck_at_on_rate, torch.ones_like(frac), frac)
         stuck_off = (u >= device.stuck_at_on_rate) & (
             u < device.stuck_at_on_rate + device.stuck_at_off_rate)
         frac = torch.where(stuck_off, torch.zeros_like(frac), frac)
-    g0 = (g_off + frac * (g_on - g_off)) * mask.to(dtype)
+    g0 = (frac * (g_on - g_off) + g_off) * mask.to(dtype)
     g = g0
     if drift_time_s is not None and device.drift_nu > 0 and drift_time_s > device.drift_t0_s:
         nu = torch.full(shape, device.drift_nu, dtype=dtype)

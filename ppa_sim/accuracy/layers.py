@@ -48,7 +48,8 @@ from ppa_sim.accuracy.ir_drop import (
     segment_resistance_norm,
 )
 from ppa_sim.accuracy.options import SimOptions
-from ppa_sim.errors import MappingError
+from ppa_sim.components import get as get_component
+from ppa_sim.errors import ConfigError, MappingError, Problem
 from ppa_sim.mapping.partition import Partition, partition
 from ppa_sim.network.layer import Layer
 from ppa_sim.spec import Design
@@ -251,7 +252,7 @@ class CrossbarLayer(nn.Module):
     """Base of :class:`CrossbarConv2d` and :class:`CrossbarLinear` (see module doc)."""
 
     def __init__(self, module: nn.Module, name: str, design: Design,
-                 options: SimOptions) -> None:
+                 options: SimOptions, seed: int = 0) -> None:
         super().__init__()
         self.name = name
         self.design = design
@@ -275,12 +276,19 @@ class CrossbarLayer(nn.Module):
         self.read_sigma = dev.c2c_read_noise if options.read_noise else 0.0
         self.max_code = 2 ** self.adc_bits - 1
         full_scale = self.rows_per_read * options.adc_range_fraction
-        self.lsb = full_scale / self.max_code if options.adc else 1.0
+        # an exact digital readout (adc kind adder_tree: per-row AND + adder tree) counts
+        # the column's one-bit products: one code per product, no rounding or range loss
+        exact = bool(get_component("adc", sa.adc.kind)(sa.adc, design.tech.node).info.get("exact"))
+        if exact and self.max_code < self.rows_per_read:
+            raise ConfigError([Problem(None, "subarray.adc.bits", f"an exact {sa.adc.kind} "
+                                       f"readout of {self.rows_per_read} rows needs "
+                                       f"log2(rows) + 1 bits", value=self.adc_bits)])
+        self.lsb = full_scale / self.max_code if (options.adc and not exact) else 1.0
         self._noise_gen = torch.Generator()
         self.recording = False
         self.activity: dict[str, object] = {}
         self.reset_activity()
-        self.program(seed=0)
+        self.program(seed=seed)
 
     # ------------------------------------------------------------------ programming
     def program(self, seed: int) -> None:
@@ -292,16 +300,16 @@ class CrossbarLayer(nn.Module):
         wflat = w.reshape(plan.cout, -1)
         self.w_max = float(w.abs().max()) if w.numel() else 0.0
         lr = plan.local_row.clamp_min(0)  # (P, S, B, R)
-        oc = plan.out_channel  # (S, O)
+        oc = plan.out_channel  # (S, OC)
         ocl = oc.clamp_min(0)
-        vals = wflat[ocl[None, :, None, None, :], lr[..., None]]  # (P, S, B, R, O)
+        vals = wflat[ocl[None, :, None, None, :], lr[..., None]]  # (P, S, B, R, OC)
         same_group = plan.row_group[..., None] == (oc // plan.cout_g)[None, :, None, None, :]
         valid = same_group & plan.row_mask[..., None] & (oc >= 0)[None, :, None, None, :]
         vals = torch.where(valid, vals, torch.zeros_like(vals))
         cell_mask = plan.row_mask[..., None].expand_as(vals)
         K = code.columns
-        P_, S, B, R, O = vals.shape
-        ncol = O * K + plan.n_ref
+        P_, S, B, R, OC = vals.shape
+        ncol = OC * K + plan.n_ref
         self._dtype = torch.float64 if opts.dtype == "float64" else torch.float32
         g = torch.empty((P_, S, B, R, ncol), dtype=self._dtype)
         g0_sum = 0.0
@@ -313,21 +321,23 @@ class CrossbarLayer(nn.Module):
             cells = devices.program(levels, code.levels, dev, mask=cell_mask,
                                     variation=opts.variation, faults=opts.faults,
                                     drift_time_s=opts.drift_time_s, generator=gen)
-            g[..., k * O:(k + 1) * O] = cells.g  # column type k holds columns k*O..
-            g0_sum += float(cells.g_programmed.double().sum())
-            gt_sum += float(cells.g.double().sum())
-            m = cell_mask
-            cond_sum += float(((cells.g[m] - self.g_off) / (1 - self.g_off)).double().sum())
-            cond_n += int(m.sum())
+            g[..., k * OC:(k + 1) * OC] = cells.g  # column type k holds columns k*OC..
+            s0 = float(cells.g_programmed.sum())
+            g0_sum += s0
+            gt_sum += s0 if cells.g is cells.g_programmed else float(cells.g.sum())
+            n_cells = int(plan.row_mask.sum()) * OC  # padding cells hold g = 0
+            cond_sum += (float(cells.g.sum()) - self.g_off * n_cells) / (1 - self.g_off)
+            cond_n += n_cells
         if plan.n_ref:
             ref_levels = torch.full((P_, S, B, R, plan.n_ref), float(code.levels - 1))
             rmask = plan.row_mask[..., None].expand_as(ref_levels)
             cells = devices.program(ref_levels, code.levels, dev, mask=rmask,
                                     variation=opts.variation, faults=opts.faults,
                                     drift_time_s=opts.drift_time_s, generator=gen)
-            g[..., O * K:] = cells.g
-            g0_sum += float(cells.g_programmed.double().sum())
-            gt_sum += float(cells.g.double().sum())
+            g[..., OC * K:] = cells.g
+            s0 = float(cells.g_programmed.sum())
+            g0_sum += s0
+            gt_sum += s0 if cells.g is cells.g_programmed else float(cells.g.sum())
         # drift compensation: one digital gain per layer (as-programmed / now, all cells)
         self.drift_gain = (g0_sum / gt_sum) if (opts.drift_compensation and gt_sum > 0) else 1.0
         self.mean_conductance_fraction = cond_sum / cond_n if cond_n else 0.0
@@ -335,7 +345,7 @@ class CrossbarLayer(nn.Module):
             r = segment_resistance_norm(self.design)
             fn = first_order_g_eff if opts.ir_drop_model == "first_order" else exact_g_eff_batched
             g = fn(g, r, r)
-        w_tiles = (g / self.lsb).reshape(P_, S * B, R, ncol)
+        w_tiles = g.div_(self.lsb).view(P_, S * B, R, ncol)  # in place: bounds peak memory
         colsum = w_tiles.sum(dim=2).max() if w_tiles.numel() else torch.zeros(())
         # stored transposed, (position, read group, column, row): out^T = W^T @ x^T
         self.register_buffer("tiles", w_tiles.transpose(2, 3).contiguous(), persistent=False)
@@ -447,11 +457,11 @@ class CrossbarLayer(nn.Module):
         S, Bg, R = plan.n_sg, plan.ngb, plan.rr
         G = S * Bg
         ncol = self.tiles.shape[-2]
-        O, K = plan.cout_sg, self.code.columns
+        OC, K = plan.cout_sg, self.code.columns
         L = self._grid(x)
         chunk = opts.chunk_elements
         items_per_chunk = max(1, (4 * chunk) // max(1, S * L * ncol))
-        y = torch.zeros(batch, S, O, self._positions_out(x), dtype=dt)
+        y = torch.zeros(batch, S, OC, self._positions_out(x), dtype=dt)
         sample_of_item = torch.arange(n_items) % batch
         coef_of_item = pcoef.repeat_interleave(batch)
         hist = self._hist if self.recording else None
@@ -469,7 +479,7 @@ class CrossbarLayer(nn.Module):
             it = items[i0:i0 + items_per_chunk]
             n = it.shape[0]
             M = n * L
-            acc = torch.zeros(S, O, M, dtype=dt)  # shift-added (slices, polarities) codes
+            acc = torch.zeros(S, OC, M, dtype=dt)  # shift-added (slices, polarities) codes
             acc_ref = torch.zeros(S, plan.n_ref, M, dtype=dt) if plan.n_ref else None
             # m_sub inputs x nbc read groups per bmm: about `chunk` partial sums
             m_sub = min(L if L >= 256 else n * L, max(64, chunk // max(1, Bg * ncol)))
@@ -498,7 +508,6 @@ class CrossbarLayer(nn.Module):
                     wt = wp[g0:g1]
                     if self.read_sigma > 0:  # a fresh draw for every read
                         wt = devices.read_noise_(wt, self.read_sigma, self._noise_gen)
-                    sg0, sg1 = g0 // Bg, (g1 - 1) // Bg
                     for i in range(n_views):
                         width = L if per_item else xcat_m
                         for m0 in range(0, width, m_sub):
@@ -515,7 +524,7 @@ class CrossbarLayer(nn.Module):
                                                                           m1 - m0)
                             torch.bmm(wt, xt, out=out)
                             if pair:  # subtract G- from G+ before the (signed) ADC
-                                v = out.view(g1 - g0, K, O, m1 - m0)
+                                v = out.view(g1 - g0, K, OC, m1 - m0)
                                 d = v[:, :n_pos]
                                 d -= v[:, n_pos:]
                                 v[:, n_pos:] = 0.0
@@ -539,12 +548,12 @@ class CrossbarLayer(nn.Module):
             comb = acc
             if acc_ref is not None:
                 comb = comb + self.coef_ref * acc_ref.index_select(1, plan.ref_of_weight)
-            comb = comb.reshape(S, O, n, L) * coef_of_item[i0:i0 + n].view(1, 1, n, 1)
+            comb = comb.reshape(S, OC, n, L) * coef_of_item[i0:i0 + n].view(1, 1, n, 1)
             if self._crop is not None:
                 comb = self._crop(comb)
             y.index_add_(0, sample_of_item[i0:i0 + n], comb.permute(2, 0, 1, 3))
         y = y * (self.w_step * self.drift_gain)
-        y = y.reshape(batch, S * O, -1)
+        y = y.reshape(batch, S * OC, -1)
         valid = plan.out_channel.reshape(-1) >= 0
         if not bool(valid.all()):
             y = y[:, valid]
@@ -556,7 +565,7 @@ class CrossbarLayer(nn.Module):
         """Add ADC codes ``out`` (read groups g0..g1, columns, m inputs) into the running
         sums: shift-add over column types (slices, polarities) and sum over read groups
         in one matrix-vector product per super-group (columns are column-type-major)."""
-        Bg, O, K = self.plan.ngb, self.plan.cout_sg, self.code.columns
+        Bg, OC, K = self.plan.ngb, self.plan.cout_sg, self.code.columns
         ncol = out.shape[1]
         g = g0
         while g < g1:
@@ -565,14 +574,14 @@ class CrossbarLayer(nn.Module):
             seg = out[g - g0:ge - g0]  # (gs, ncol, m)
             gs = ge - g
             dst = acc[sg, :, col0:col0 + m]
-            if ncol == K * O:
-                dst.add_(torch.mv(seg.reshape(gs * K, O * m).t(), coef_rep[:gs * K])
-                         .view(O, m))
+            if ncol == K * OC:
+                dst.add_(torch.mv(seg.reshape(gs * K, OC * m).t(), coef_rep[:gs * K])
+                         .view(OC, m))
             else:
-                w = seg[:, :K * O].reshape(gs, K, O * m)
+                w = seg[:, :K * OC].reshape(gs, K, OC * m)
                 dst.add_(torch.bmm(self.coef.view(1, 1, K).expand(gs, 1, K), w)
-                         .sum(0).view(O, m))
-                acc_ref[sg, :, col0:col0 + m].add_(seg[:, K * O:].sum(0))
+                         .sum(0).view(OC, m))
+                acc_ref[sg, :, col0:col0 + m].add_(seg[:, K * OC:].sum(0))
             g = ge
 
     def _positions_out(self, x: torch.Tensor) -> int:
@@ -596,7 +605,7 @@ class CrossbarConv2d(CrossbarLayer):
     """An ``nn.Conv2d`` computed on crossbars (grouped and depthwise included)."""
 
     def __init__(self, module: nn.Conv2d, name: str, design: Design,
-                 options: SimOptions) -> None:
+                 options: SimOptions, seed: int = 0) -> None:
         if module.padding_mode != "zeros":
             raise MappingError(f"{name}: padding_mode {module.padding_mode!r} not supported "
                                f"(only 'zeros')")
@@ -607,7 +616,7 @@ class CrossbarConv2d(CrossbarLayer):
         self.stride = tuple(module.stride)
         self.padding = tuple(module.padding)
         self.dilation = tuple(module.dilation)
-        super().__init__(module, name, design, options)
+        super().__init__(module, name, design, options, seed)
 
     def _out_hw(self, x: torch.Tensor) -> tuple[int, int]:
         H, W = x.shape[-2:]
@@ -654,10 +663,10 @@ class CrossbarConv2d(CrossbarLayer):
     def _crop(self, comb: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
         if not self._flat_ok():
             return comb
-        S, O, n, grid = comb.shape
+        S, OC, n, grid = comb.shape
         ho = self._ho
         wp = grid // ho
-        return comb.reshape(S, O, n, ho, wp)[..., :self._wo].reshape(S, O, n, -1)
+        return comb.reshape(S, OC, n, ho, wp)[..., :self._wo].reshape(S, OC, n, -1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         with torch.no_grad():
@@ -690,9 +699,10 @@ class CrossbarLinear(CrossbarLayer):
 
 
 def crossbar_layer(module: nn.Module, name: str, design: Design,
-                   options: SimOptions) -> CrossbarLayer:
+                   options: SimOptions, seed: int = 0) -> CrossbarLayer:
+    """The crossbar form of ``module``, programmed with per-layer seed ``seed``."""
     if isinstance(module, nn.Conv2d):
-        return CrossbarConv2d(module, name, design, options)
+        return CrossbarConv2d(module, name, design, options, seed)
     if isinstance(module, nn.Linear):
-        return CrossbarLinear(module, name, design, options)
+        return CrossbarLinear(module, name, design, options, seed)
     raise TypeError(f"{name}: {type(module).__name__} has no crossbar form")

@@ -58,7 +58,9 @@ group "array" -- kinds "1t1r", "0t1r", "sram6t", "sram8t", "1fefet", "c2c"
           i_col_mean_ua (mean column current during a read, µA),
           read_pulse_ns, settle_ns.
 
-group "adc" -- kinds "sar", "flash", "mlsa", "ramp", "cco"::
+group "adc" -- kinds "sar", "flash", "mlsa", "ramp", "cco", "adder_tree"
+    (adder_tree: exact digital readout, n = 2^(bits-1) one-bit products summed;
+    info ``exact`` = 1.0 and ``operands`` = n)::
 
         fn(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec | None = None)
            -> ComponentCost
@@ -75,7 +77,8 @@ group "adc" -- kinds "sar", "flash", "mlsa", "ramp", "cco"::
           during the array read window -- cco -- so the estimator overlaps the
           two; absent otherwise).
     spec.params (optional; unknown names are a ConfigError): every kind
-    "enob_loss_bits"; mlsa "sense_ns" (1.0); ramp "cycles_per_step" (1),
+    "enob_loss_bits" (not adder_tree); mlsa "sense_ns" (1 ns x FO4/FO4_22nm);
+    adder_tree "toggle" (0.5); ramp "cycles_per_step" (1),
     "shared_by" (64 columns per ramp/counter), "bias_ua" (2); cco
     "mean_code_fraction" (0.5).
 

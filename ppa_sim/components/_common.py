@@ -29,6 +29,21 @@ DEFAULT_CALIBRATION = CalibrationSpec()
 PN_RATIO = 2.0
 
 
+def pn_ratio(node: CmosNode) -> float:
+    """p/n width ratio of a balanced gate at ``node``.
+
+    Planar nodes: :data:`PN_RATIO`. FinFET / GAA cards give the pMOS the same
+    drive per fin as the nMOS (NeuroSim V1.4 Technology.cpp sets
+    currentOnPmos = currentOnNmos at 14 nm and below, and its widths are whole
+    fins), so a balanced gate there uses one p-fin per n-fin: ratio
+    Ion,n / Ion,p = 1. A node is taken as FinFET/GAA when its card says so
+    through equal n/p on-currents.
+    """
+    if node.ion_p_ua_per_um >= node.ion_n_ua_per_um:
+        return node.ion_n_ua_per_um / node.ion_p_ua_per_um
+    return PN_RATIO
+
+
 def calib(calibration: CalibrationSpec | None) -> CalibrationSpec:
     """The calibration to use (None: all factors 1.0)."""
     return DEFAULT_CALIBRATION if calibration is None else calibration
@@ -71,12 +86,12 @@ def cdrain_ff(node: CmosNode, width_um: float) -> float:
 
 def c_inv_in_ff(node: CmosNode, size: float = 1.0) -> float:
     """Input capacitance (fF) of an inverter ``size`` x minimum (n: Wmin, p: 2 Wmin)."""
-    return cgate_ff(node, wmin_um(node) * size * (1.0 + PN_RATIO))
+    return cgate_ff(node, wmin_um(node) * size * (1.0 + pn_ratio(node)))
 
 
 def c_inv_out_ff(node: CmosNode, size: float = 1.0) -> float:
     """Output (self-load) capacitance (fF) of an inverter ``size`` x minimum."""
-    return cdrain_ff(node, wmin_um(node) * size * (1.0 + PN_RATIO))
+    return cdrain_ff(node, wmin_um(node) * size * (1.0 + pn_ratio(node)))
 
 
 def e_inv_pj(node: CmosNode, size: float = 1.0, fanout: float = 1.0, v: float | None = None) -> float:

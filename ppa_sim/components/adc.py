@@ -21,6 +21,7 @@ are built from the node's transistor and standard-cell figures directly.
 from __future__ import annotations
 
 from ppa_sim.components._common import (
+    DEFAULT_CALIBRATION,
     area_f2_um2,
     bad,
     calib,
@@ -28,6 +29,7 @@ from ppa_sim.components._common import (
     cgate_ff,
     e_inv_pj,
     fo4_ns,
+    pn_ratio,
     wmin_um,
 )
 from ppa_sim.components.registry import register
@@ -228,15 +230,23 @@ def flash_adc(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec | N
 #: NeuroSim's multilevel sense amplifier (DNN+NeuroSim V1.3/V1.4,
 #: MultilevelSenseAmp.cpp): 2^b - 1 current-mode latch sense amps in parallel
 #: against reference columns, plus a thermometer encoder. Per sense amp, the
-#: switched capacitance in NeuroSim's energy expression is ~17 minimum gate
-#: caps and ~11 junction caps at Vdd plus 2 gate caps at the read voltage;
-#: area 9 minimum nMOS per sense amp. One conversion takes 1 ns (NeuroSim's
-#: voltage-mode latency, every node).
-MLSA_GATE_CAPS = 17.0
-MLSA_JUNCTION_CAPS = 11.0
+#: switched capacitance in NeuroSim's energy expression is, in minimum-nMOS
+#: units with p/n width ratio r, (6r + 5) gate caps and (4r + 3) junction caps
+#: at Vdd (17 and 11 for planar r = 2) plus 2 gate caps at the read voltage;
+#: area 9 minimum nMOS per sense amp.
+MLSA_GATE_CAPS_P = 6.0
+MLSA_GATE_CAPS_N = 5.0
+MLSA_JUNCTION_CAPS_P = 4.0
+MLSA_JUNCTION_CAPS_N = 3.0
 MLSA_INPUT_CAPS = 2.0
 MLSA_TRANSISTORS = 9.0
+#: One conversion takes 1 ns at 22 nm (NeuroSim V1.4 voltage-mode MLSA latency,
+#: MultilevelSenseAmp.cpp, the node of its reference runs). The latch resolves
+#: in a few regeneration time constants C/g_m (Razavi, "The StrongARM latch",
+#: IEEE Solid-State Circuits Magazine 7(2), 2015), which track the node's FO4
+#: delay, so the default sense time is 1 ns x FO4(node) / FO4(22 nm).
 MLSA_T_SENSE_NS = 1.0
+MLSA_REF_FO4_PS = 8.02  # technology/cmos/22nm.yaml fo4_delay_ps
 
 
 @register("adc", "mlsa")
@@ -244,13 +254,15 @@ def mlsa_adc(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec | No
              ) -> ComponentCost:
     """NeuroSim-style multilevel sense amplifier (a current-mode flash).
 
-    E = (2^b - 1)[(17 C_g + 11 C_j) Vdd² + 2 C_g (Vdd/2)²] + E_enc;
-    E_enc = 2^b (b/2) E_nand2; A = (2^b - 1) 9 A_T + encoder; t = 1 ns.
-    params: ``sense_ns`` (default 1.0), ``enob_loss_bits`` (default 0.5).
+    E = (2^b - 1)[((6r+5) C_g + (4r+3) C_j) Vdd² + 2 C_g (Vdd/2)²] + E_enc
+    (r: p/n width ratio, 2 planar, 1 FinFET/GAA); E_enc = 2^b (b/2) E_nand2;
+    A = (2^b - 1) 9 A_T + encoder; t = 1 ns x FO4 / FO4(22 nm).
+    params: ``sense_ns`` (default: that FO4-scaled 1 ns), ``enob_loss_bits`` (0.5).
     """
     cal = calib(calibration)
     allowed = {"sense_ns", "enob_loss_bits"}
-    t_sense = _param(spec, "sense_ns", MLSA_T_SENSE_NS, allowed)
+    t_default = MLSA_T_SENSE_NS * node.fo4_delay_ps / MLSA_REF_FO4_PS
+    t_sense = _param(spec, "sense_ns", t_default, allowed)
     loss = _param(spec, "enob_loss_bits", 0.5, allowed)
     if t_sense <= 0:
         raise bad("subarray.adc.params.sense_ns", "must be positive", value=t_sense)
@@ -259,7 +271,10 @@ def mlsa_adc(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec | No
     cg = cgate_ff(node, wmin_um(node))
     cj = cdrain_ff(node, wmin_um(node))
     v = node.vdd_v
-    e_sa = pj_from_ff_v2(MLSA_GATE_CAPS * cg + MLSA_JUNCTION_CAPS * cj, v) + pj_from_ff_v2(
+    r = pn_ratio(node)
+    gates = MLSA_GATE_CAPS_P * r + MLSA_GATE_CAPS_N
+    junctions = MLSA_JUNCTION_CAPS_P * r + MLSA_JUNCTION_CAPS_N
+    e_sa = pj_from_ff_v2(gates * cg + junctions * cj, v) + pj_from_ff_v2(
         MLSA_INPUT_CAPS * cg, 0.5 * v)
     # encoder: ~b/2 two-input gates per thermometer input switch per conversion
     e_nand = e_inv_pj(node, 1.0, 1.0) * 1.5
@@ -379,3 +394,52 @@ def cco_adc(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec | Non
     # conversion with the array read
     return _result(e, a, fs, f_max, max(1.0, b - loss), cal,
                    ring_freq_ghz=1.0 / t_lsb, integrating=1.0)
+
+
+# ----------------------------------------------------------------------------- adder tree
+
+#: Digital SRAM CIM readout (all rows at once, no analog step): each row's input
+#: bit gates the stored bit of every column through a 2-input gate next to the
+#: cell (bitwise AND; a NOR of the inverted operands in TSMC's macro), and a
+#: per-column binary adder tree sums the rows' one-bit products exactly in one
+#: cycle; bit-serial inputs and weight bits are then combined by shift-add as for
+#: any readout. Y.-D. Chih et al., "An 89TOPS/W and 16.3TOPS/mm² all-digital
+#: SRAM-based full-precision compute-in-memory macro in 22nm for machine-learning
+#: edge applications", ISSCC 2021 (22 nm, 64 kb, 4-bit inputs bit-serial, 4/8/12/16-bit
+#: weights, 89 TOPS/W at 4b x 4b); H. Fujiwara et al., ISSCC 2022 (TSMC 5 nm
+#: fully-digital CIM macro, 254 TOPS/W at 4b x 4b). Built here from the node's
+#: standard cells (ripple full adders, NAND2-class gate per product), which is
+#: conservative next to those custom adder trees (see docs/models.md).
+ADDER_TREE_GATES_PER_PRODUCT = 1.0
+
+
+@register("adc", "adder_tree")
+def adder_tree_readout(spec: AdcSpec, node: CmosNode, *,
+                       calibration: CalibrationSpec | None = None) -> ComponentCost:
+    """Digital CIM readout: 2^(b-1) one-bit products (AND gates) summed by an adder tree.
+
+    ``bits`` = log2(rows read at once) + 1 (the exact column sum 0..rows needs it), so
+    the tree has n = 2^(b-1) one-bit operands. Exact: enob = bits, info ``exact`` = 1.
+    E = n E_gate s + E_tree(n, 1 bit, s); A = n A_nand2 + A_tree; t = tree critical path
+    (ripple carries over log2 n levels + output register), s = ``params.toggle`` / 0.5
+    (default toggle 0.5).
+    """
+    from ppa_sim.components.digital import _Blk, adder_tree
+
+    cal = calib(calibration)
+    toggle = _param(spec, "toggle", 0.5, {"toggle"})
+    if not 0.0 < toggle <= 1.0:
+        raise bad("subarray.adc.params.toggle", "must be in (0, 1]", value=toggle)
+    b = spec.bits
+    n = 2 ** (b - 1)
+    tree = adder_tree(n, 1, node, toggle=toggle)
+    gates = _Blk(nand=ADDER_TREE_GATES_PER_PRODUCT * n).cost(node, "and", 0.0, toggle,
+                                                            DEFAULT_CALIBRATION)
+    e = tree.energy_pj("reduce") + gates.energy_pj("and")
+    a = tree.area_um2 + gates.area_um2
+    t = tree.latency_ns("reduce")
+    f_max = NS_PER_S / t / MEGA
+    fs = _rate(spec, f_max, f_max, "adder_tree")
+    return _result(e, a, fs, f_max, float(b), cal, leakage_uw=tree.leakage_uw + gates.leakage_uw,
+                   latency_ns=t, exact=1.0, operands=float(n),
+                   full_adders=float(tree.info["full_adders"]))

@@ -92,6 +92,31 @@ C2C_CAP_UNITS_PER_BIT = 3.0
 #: ~ 1.31 F for 32-90 nm, i.e. ~minimum).
 SRAM_ACCESS_W = 1.0
 
+#: A 6T/8T bit cell is a CMOS circuit of the chip's node: when the device gives
+#: the node its read figures were characterised at (``read_ref_fo4_ps`` /
+#: ``read_ref_vdd_v``; technology/devices/sram.yaml: 22 nm, read pulse = one 1 GHz
+#: cycle, NeuroSim V1.4 Param.cpp clkFreq), the read pulse scales with the chip
+#: node's FO4 delay (a clock cycle is a fixed logic depth in FO4; the cell's read
+#: current and bit-line load scale like a gate's drive and load) and the bit-line
+#: read voltage with the node's Vdd.
+
+
+def _is_sram_cell(sub: SubarraySpec) -> bool:
+    return sub.cell.type in ("sram6t", "sram8t")
+
+
+def sram_node_scales(sub: SubarraySpec, tech: Technology) -> tuple[float, float]:
+    """(read-pulse factor, read-voltage factor) of an SRAM cell at the chip's node
+    relative to the device file's 22 nm figures; (1, 1) for other cells."""
+    dev = tech.device
+    if not _is_sram_cell(sub) or dev.read_ref_fo4_ps is None:
+        return 1.0, 1.0
+    if dev.read_ref_vdd_v is None:
+        raise bad("technology.device.read_ref_vdd_v", "needed with read_ref_fo4_ps (the "
+                  "supply of the node the read figures were characterised at)")
+    node = tech.node
+    return node.fo4_delay_ps / dev.read_ref_fo4_ps, node.vdd_v / dev.read_ref_vdd_v
+
 
 @dataclass(frozen=True)
 class LineParasitics:
@@ -204,7 +229,7 @@ def read_window(sub: SubarraySpec, tech: Technology) -> tuple[float, float]:
     ``wl_driver`` is pulse-width modulated: 2^b - 1 unit pulses per window,
     a row with normalised level x conducts for x of the window.
     """
-    pulse = tech.device.read_pulse_ns
+    pulse = tech.device.read_pulse_ns * sram_node_scales(sub, tech)[0]
     d = sub.dac
     if d.dac_bits > 1 and d.kind == "wl_driver":
         steps = 2 ** d.dac_bits - 1
@@ -233,14 +258,15 @@ def array_cost(sub: SubarraySpec, tech: Technology, *, activity: ActivitySpec | 
     n_rows = sub.rows_per_read
     dens = act.input_bit_density
     g_mean = dev.g_off_s + act.mean_conductance_fraction * (dev.g_on_s - dev.g_off_s)
-    v_rd = dev.read_voltage_v
+    t_scale, v_scale = sram_node_scales(sub, tech)
+    v_rd = dev.read_voltage_v * v_scale
     window_ns, weight = read_window(sub, tech)
     active = n_rows * dens
     c_wl_wire = p.c_wl_ff - (c2c_line_cap_ff(sub) if sub.cell.type == "c2c" else 0.0)
     e_wl = active * pj_from_ff_v2(c_wl_wire, p.wl_voltage_v)
     e_bl = sub.cols * pj_from_ff_v2(p.c_bl_ff, v_rd)
     # I V t: S * V² * ns -> J * 1e-9 -> pJ
-    e_cell = (active * sub.cols * g_mean * v_rd * v_rd * dev.read_pulse_ns * weight
+    e_cell = (active * sub.cols * g_mean * v_rd * v_rd * dev.read_pulse_ns * t_scale * weight
               / NS_PER_S * PJ_PER_J)
     if sub.cell.type.startswith("sram"):
         # SRAM cells have no supply path of their own during a read: the conducting

@@ -5,10 +5,14 @@
 * :mod:`ppa_sim.mapping.planner` -- duplication and tile allocation per layer,
   chip sizing (:func:`plan`).
 * :mod:`ppa_sim.mapping.schedule` -- per-layer event counts (:func:`schedule`).
+* :mod:`ppa_sim.mapping.neurosim` -- DNN+NeuroSim V1.4's duplication / floorplan rule
+  (``mapping.duplication: neurosim``).
 """
 
-from ppa_sim.mapping.partition import Partition, partition
+from ppa_sim.mapping.neurosim import NeuroSimFloorplan, neurosim_floorplan
+from ppa_sim.mapping.partition import Partition, layer_policy, partition
 from ppa_sim.mapping.planner import LayerMap, Plan, plan
 from ppa_sim.mapping.schedule import LayerEvents, schedule
 
-__all__ = ["LayerEvents", "LayerMap", "Partition", "Plan", "partition", "plan", "schedule"]
+__all__ = ["LayerEvents", "LayerMap", "NeuroSimFloorplan", "Partition", "Plan", "layer_policy",
+           "neurosim_floorplan", "partition", "plan", "schedule"]

@@ -13,7 +13,10 @@ Every weight layer (``conv2d``, ``linear``) is cut by
    weight layer whose single copy holds the most subarrays among the layers
    with more than one output position (duplicating that layer would cost the
    most area); with a fixed tile count the planner instead greedily duplicates
-   the current slowest stage while the copies still fit the chip.
+   the current slowest stage while the copies still fit the chip. ``neurosim``
+   copies each layer as DNN+NeuroSim V1.4's ChipFloorPlan does (pipeline speed-up
+   from the IFM sizes, plus copies into PEs/subarrays a copy leaves empty; see
+   :mod:`ppa_sim.mapping.neurosim`).
 2. allocates whole PEs (``pe.subarrays`` subarrays each) and whole tiles
    (``tile.pes`` PEs each) to every layer; with ``mapping.tile_sharing`` a
    layer occupies a fraction of a tile and layers pack (ISAAC-style).
@@ -36,6 +39,7 @@ from typing import TYPE_CHECKING
 
 from ppa_sim.errors import MappingError
 from ppa_sim.mapping._fast import fast_init, renamed
+from ppa_sim.mapping.neurosim import NeuroSimFloorplan, neurosim_floorplan
 from ppa_sim.mapping.partition import Partition, partition, policy_rule
 from ppa_sim.network.layer import WEIGHT_KINDS, Layer, Network
 
@@ -124,6 +128,9 @@ class Plan:
     tiles_used: float
     subarrays_per_pe: int
     pes_per_tile: int
+    neurosim: NeuroSimFloorplan | None = None
+    """DNN+NeuroSim's own floorplan (its tile sizes and tile count) when
+    ``mapping.duplication`` is ``neurosim``."""
 
     def layer(self, name: str) -> LayerMap:
         for m in self.layers:
@@ -223,6 +230,12 @@ def plan(network: Network, design: Design) -> Plan:
                     f"chip.tiles: auto, or larger tiles/PEs/subarrays")
 
     dup: dict[str, int] = {lay.name: _fixed_dup(lay, design) for lay in xbar}
+    fp = None
+    if arch.mapping.duplication == "neurosim" and xbar:
+        fp = neurosim_floorplan(xbar, design)
+        for lay, d in zip(xbar, fp.duplication, strict=True):
+            if lay.name not in arch.mapping.duplication_per_layer:
+                dup[lay.name] = d
 
     def stage(lay: Layer, d: int) -> int:
         return _ceil_div(lay.out_positions, d) * steps[lay.name]
@@ -282,4 +295,4 @@ def plan(network: Network, design: Design) -> Plan:
             + "; lower mapping.duplication or raise chip.tiles")
     chip_tiles = given if given is not None else max(1, need)
     return Plan(layers=tuple(maps), chip_tiles=int(chip_tiles), tiles_used=used,
-                subarrays_per_pe=spe, pes_per_tile=ppt)
+                subarrays_per_pe=spe, pes_per_tile=ppt, neurosim=fp)

@@ -263,8 +263,13 @@ class MappingSpec(Spec):
     """Per-layer policy overrides: layer name or Python regular expression (matched
     against the whole name) -> policy. An exact name wins over patterns; patterns are
     tried in the order written. Overrides ``grouped_policy`` and ``policy``."""
-    duplication: Literal["none", "auto", "fixed"] = "auto"
-    """Weight duplication: none, a fixed factor, or automatic pipeline balancing."""
+    duplication: Literal["none", "auto", "fixed", "neurosim"] = "auto"
+    """Weight duplication: none, a fixed factor, automatic pipeline balancing, or
+    ``neurosim``: DNN+NeuroSim V1.4's ChipFloorPlan rule (pipeline speed-up from the IFM
+    sizes plus copies into empty PEs/subarrays; ppa_sim.mapping.neurosim)."""
+    speedup_degree: PosInt = 8
+    """NeuroSim's ``speedUpDegree`` for ``duplication: neurosim`` (DNN+NeuroSim V1.4
+    Param.cpp default 8; capped by NeuroSim at IFM_max / IFM_min)."""
     duplication_factor: PosInt = 1
     """Factor for every conv layer when duplication is ``fixed``."""
     duplication_per_layer: dict[str, PosInt] = Field(default_factory=dict)

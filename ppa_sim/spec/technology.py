@@ -144,6 +144,13 @@ class DeviceSpec(Spec):
     """Read voltage across the cell (V)."""
     read_pulse_ns: PositiveFloat
     """Read pulse width (ns)."""
+    read_ref_fo4_ps: PositiveFloat | None = None
+    """CMOS bit cells (sram6t/sram8t arrays): FO4 delay (ps) of the node at which
+    ``read_pulse_ns`` and ``read_voltage_v`` were characterised; at a chip node with
+    another FO4 / Vdd the array model scales the pulse by FO4 and the read voltage by
+    Vdd (with ``read_ref_vdd_v``). None: both are taken as given at the chip's node."""
+    read_ref_vdd_v: PositiveFloat | None = None
+    """Supply (V) of that characterisation node (needed with ``read_ref_fo4_ps``)."""
     write_voltage_v: Annotated[float, Field(gt=0, le=10)]
     """Programming voltage (V)."""
     write_pulse_ns: PositiveFloat

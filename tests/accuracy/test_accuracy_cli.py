@@ -71,3 +71,21 @@ def test_cli_errors(digits_model, capsys, args: list[str], needle: str) -> None:
     rc = main(base + args)  # later --model wins
     assert rc == 1
     assert needle in capsys.readouterr().err
+
+
+def test_api_wrapper_and_own_dataloader(digits_model) -> None:
+    """ppa_sim.api.simulate_accuracy with a user DataLoader and dotted overrides."""
+    from torch.utils.data import DataLoader
+
+    from ppa_sim import api
+    from ppa_sim.accuracy import SimOptions
+    from ppa_sim.accuracy.data import dataset_split
+
+    model, _, _ = digits_model
+    ds = dataset_split("digits", "test")
+    res = api.simulate_accuracy(model, DataLoader(ds, batch_size=128), "default", runs=2,
+                                seed=5, overrides=["subarray.rows=32", "subarray.cols=32",
+                                                   "subarray.adc.columns_per_adc=4"],
+                                options=SimOptions().ideal(), progress=False)
+    assert res.samples == len(ds)
+    assert res.accuracies == (res.ideal_accuracy, res.ideal_accuracy)

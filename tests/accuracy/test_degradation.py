@@ -31,7 +31,7 @@ def _acc(model, extra: dict, runs: int = 3, **opts) -> tuple[float, float]:
 
 
 def _non_increasing(values: list[float]) -> bool:
-    return all(b <= a + SLACK for a, b in zip(values, values[1:]))
+    return all(b <= a + SLACK for a, b in zip(values, values[1:], strict=False))
 
 
 def test_ideal_settings_give_software_accuracy(digits_model) -> None:

@@ -24,7 +24,7 @@ from ppa_sim.spec.architecture import (
 
 EXPECTED = {
     "array": {"1t1r", "0t1r", "sram6t", "sram8t", "1fefet"},
-    "adc": {"sar", "flash", "mlsa", "ramp", "cco"},
+    "adc": {"sar", "flash", "mlsa", "ramp", "cco", "adder_tree"},
     "dac": {"wl_driver", "dac", "level_shifter"},
     "decoder": {"row_decoder", "switch_matrix"},
     "mux": {"column_mux"},

@@ -235,5 +235,7 @@ def test_pcm_and_sram_architectures() -> None:
     assert (sa.rows, sa.cols) == (256, 256) and sa.adc.columns_per_adc == 1
     assert sa.dac.cycles == 1 and pcm.node.node_nm == 14 and pcm.device.kind == "pcm"
     sram = load_design("sram_digital_22nm")
-    assert sram.device.kind == "sram" and sram.arch.subarray.rows_per_read == 1
+    # digital CIM: all 128 rows at once into an exact per-column adder tree (log2(128)+1 bits)
+    assert sram.device.kind == "sram" and sram.arch.subarray.rows_per_read == 128
+    assert sram.arch.subarray.adc.kind == "adder_tree" and sram.arch.subarray.adc.bits == 8
     assert sram.arch.subarray.cell.type.startswith("sram")
