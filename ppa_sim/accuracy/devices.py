@@ -20,9 +20,10 @@ Effects, each drawn from an explicit ``torch.Generator``:
 * drift (PCM): G(t) = G(t0) (t/t0)^-ν with ν ~ N(drift_nu, drift_nu_sigma) per
   cell, truncated at 0 (Ielmini et al., IEEE TED 54(2) 2007; the same power law
   as aihwkit's PCM model, Nandakumar et al., JAP 124 (2018)).
-* read noise: relative σ ``c2c_read_noise`` on every read (multiplicative
-  Gaussian on the conductance, as aihwkit's ``w_noise`` with type
-  ``ADDITIVE_CONSTANT`` relative to g_max is additive; here relative to the cell).
+* read noise: relative σ ``c2c_read_noise`` on every read, a multiplicative
+  Gaussian on each cell's conductance, drawn anew for every chunk of reads (the
+  samples of one chunk share a draw: each sample's marginal noise is exact, only
+  the correlation between samples of a chunk is not modelled).
 """
 
 from __future__ import annotations

@@ -316,18 +316,26 @@ class CrossbarLayer(nn.Module):
         gt_sum = 0.0
         cond_sum = 0.0
         cond_n = 0
-        for k in range(K):  # one column type at a time bounds the float64 temporaries
-            levels = weight_levels(vals, code, self.w_max, column=k)
-            cells = devices.program(levels, code.levels, dev, mask=cell_mask,
-                                    variation=opts.variation, faults=opts.faults,
-                                    drift_time_s=opts.drift_time_s, generator=gen)
-            g[..., k * OC:(k + 1) * OC] = cells.g  # column type k holds columns k*OC..
-            s0 = float(cells.g_programmed.sum())
-            g0_sum += s0
-            gt_sum += s0 if cells.g is cells.g_programmed else float(cells.g.sum())
-            n_cells = int(plan.row_mask.sum()) * OC  # padding cells hold g = 0
-            cond_sum += (float(cells.g.sum()) - self.g_off * n_cells) / (1 - self.g_off)
+        # one column type and a slab of read groups at a time: the float64 temporaries of
+        # the device model stay near 2**21 cells whatever the layer size
+        slab = max(1, (1 << 21) // max(1, P_ * S * R * OC))
+        n_cells = int(plan.row_mask.sum()) * OC  # per column type; padding cells hold g = 0
+        for k in range(K):
+            for b0 in range(0, B, slab):
+                b1 = min(B, b0 + slab)
+                levels = weight_levels(vals[:, :, b0:b1], code, self.w_max, column=k)
+                cells = devices.program(levels, code.levels, dev,
+                                        mask=cell_mask[:, :, b0:b1],
+                                        variation=opts.variation, faults=opts.faults,
+                                        drift_time_s=opts.drift_time_s, generator=gen)
+                g[:, :, b0:b1, :, k * OC:(k + 1) * OC] = cells.g  # column type k: k*OC..
+                s0 = float(cells.g_programmed.sum())
+                st = s0 if cells.g is cells.g_programmed else float(cells.g.sum())
+                g0_sum += s0
+                gt_sum += st
+                cond_sum += st
             cond_n += n_cells
+        cond_sum = (cond_sum - self.g_off * cond_n) / (1 - self.g_off)
         if plan.n_ref:
             ref_levels = torch.full((P_, S, B, R, plan.n_ref), float(code.levels - 1))
             rmask = plan.row_mask[..., None].expand_as(ref_levels)

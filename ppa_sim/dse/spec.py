@@ -569,8 +569,18 @@ def load_sweep_spec(path: str | Path | Mapping[str, Any] | LoadedSweep, *,
         return sweep_from_dict(path)
     from ppa_sim.spec.load import read_yaml
 
+    from ppa_sim.errors import ConfigError, Problem
+    from ppa_sim.spec.load import file_kind
+
     p = Path(path)
     data, lines = read_yaml(p)
+    kind = file_kind(data)
+    if kind in ("architecture", "node", "device"):
+        # one clear line instead of one 'unknown key' per key of another kind of file
+        raise ConfigError([Problem(str(p), "", f"this is {'an' if kind[0] in 'a' else 'a'} "
+                                   f"{kind} file, not a sweep spec",
+                                   allowed="a sweep spec with 'base:', 'networks:' and 'axes:' "
+                                   "(see examples/sweep_vgg8.yaml)", line=1)])
     loaded = sweep_from_dict(data, fname=str(p), lines=lines, base_dir=p.resolve().parent)
     if networks_exist:
         check_networks(loaded, lines)

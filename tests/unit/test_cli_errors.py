@@ -139,12 +139,7 @@ CASES: list = [
     # ---- sweep
     ("sweep {d}/nonexistent.yaml", 1, ("file not found",)),
     ("sweep {d}/empty.yaml", 1, ("file is empty",)),
-    pytest.param("sweep {root}/architectures/default.yaml", 1, ("default.yaml",),
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "ppa_sim/dse/spec.py (DSE engineer): an architecture given as a sweep "
-                     "spec prints one 'unknown key' line per architecture key (11 lines) "
-                     "instead of 'this is an architecture file, not a sweep spec'")),
-                 id="sweep {root}/architectures/default.yaml"),
+    ("sweep {root}/architectures/default.yaml", 1, ("architecture file, not a sweep spec",)),
     # ---- accuracy
     ("accuracy default --model {d}/nonexistent.py --dataset digits", 1, ("not found",)),
     ("accuracy default --model {d}/crash.py --dataset digits", 1, ("ZeroDivisionError",)),
