@@ -632,17 +632,26 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
     nodes = iter(layer_nodes)
     nodes_with_leak: list[Cost] = []
     layer_results: list[LayerResult] = []
+    # replayed layers share their memo entry's breakdown dict: their per-layer figures
+    # (MACs, utilization, energy with leakage) are equal too, computed once per entry
+    per_entry: dict[int, tuple[int, float, float, dict[str, float]]] = {}
+    macs_total = 0
     for (m, c, bd, st, lbd), leak in zip(raw, per_layer_leak_uw, strict=True):
+        fig = per_entry.get(id(bd))
+        if fig is None:
+            full = {**bd, "leakage": pj_from_uw_ns(leak, run_ns)} if m.is_crossbar else bd
+            fig = per_entry[id(bd)] = (m.layer.macs, m.utilization, sum(full.values()), full)
+        macs, util, energy, full = fig
+        macs_total += macs
         if m.is_crossbar:
-            le = pj_from_uw_ns(leak, run_ns)
             nodes_with_leak.append(_node(f"layer:{m.name}", [
-                next(nodes), _leaf(name="leakage", energy_pj=le, category="leakage")]))
-            bd = {**bd, "leakage": le}
+                next(nodes), _leaf(name="leakage", energy_pj=full["leakage"],
+                                   category="leakage")]))
         layer_results.append(_layer_result(
-            name=m.name, kind=m.layer.kind, macs=m.layer.macs, crossbars=m.subarrays,
-            pes=m.pes, tiles=m.tiles, utilization=m.utilization, duplication=m.duplication,
-            energy_pj=sum(bd.values()), latency_ns=st, energy_breakdown_pj=bd,
-            latency_breakdown_ns=lbd, events=dict(c)))
+            name=m.name, kind=m.layer.kind, macs=macs, crossbars=m.subarrays,
+            pes=m.pes, tiles=m.tiles, utilization=util, duplication=m.duplication,
+            energy_pj=energy, latency_ns=st, energy_breakdown_pj=dict(full),
+            latency_breakdown_ns=dict(lbd), events=dict(c)))
 
     dig_area = n_adc * actv.area_um2  # chip-level activation/pool lane
     has_mm = training or any(lay.kind == "matmul" for lay in network.layers)
@@ -668,7 +677,7 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
     return Estimate(
         network=network.name, architecture=arch.name, node_nm=design.node.node_nm,
         device=design.device.name, area_um2=tree.area_um2, energy_pj=tree.energy_pj,
-        latency_ns=latency, cycle_ns=cycle, macs=network.macs, utilization=pl.utilization,
+        latency_ns=latency, cycle_ns=cycle, macs=macs_total, utilization=pl.utilization,
         area_breakdown_um2=area_bd, energy_breakdown_pj=energy_bd,
         latency_breakdown_ns=lat_bd, latency_rule=rule, tree=tree,
         layers=tuple(layer_results), tiles=pl.chip_tiles, leakage_energy_pj=leak_e,

@@ -66,14 +66,14 @@ def test_accuracy_falls_with_variation(digits_model) -> None:
 
 def test_accuracy_falls_with_drift_time(digits_model) -> None:
     model, _, _ = digits_model
-    drift = {"technology.device.drift_nu": 0.1, "technology.device.drift_nu_sigma": 0.05}
+    drift = {"technology.device.drift_nu": 0.05, "technology.device.drift_nu_sigma": 0.02}
     accs = [_acc(model, drift, variation=False, read_noise=False, faults=False,
-                 drift_time_s=t, drift_compensation=False)[1] for t in (1.0, 1e2, 1e4, 1e7)]
+                 drift_time_s=t, drift_compensation=False)[1] for t in (1.0, 1e2, 1e4, 1e6)]
     assert _non_increasing(accs), accs
     assert accs[-1] < accs[0] - 0.05, accs
     # global drift compensation recovers most of the loss at the longest time
     comp = _acc(model, drift, variation=False, read_noise=False, faults=False,
-                drift_time_s=1e7, drift_compensation=True)[1]
+                drift_time_s=1e6, drift_compensation=True)[1]
     assert comp > accs[-1] + 0.03
 
 
