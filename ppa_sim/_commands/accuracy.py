@@ -71,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
                       faults=not args.no_faults, adc=not args.no_adc, dac=not args.no_dac,
                       drift_time_s=args.drift_time, ir_drop=args.ir_drop)
     data = loader(args.dataset, "test", batch_size=args.batch_size, limit=args.limit)
+    _check_model_fits_data(model, data, args.model, args.dataset)
     res = simulate_accuracy(model, data, design, runs=args.runs, seed=args.seed, options=opts,
                             digital=args.digital, activity_out=args.activity_out,
                             progress=not args.no_progress, dataset=args.dataset)
@@ -89,3 +90,24 @@ def run(args: argparse.Namespace) -> int:
     if args.activity_out:
         print(f"activity written to {args.activity_out}")
     return 0
+
+
+def _check_model_fits_data(model, data, model_name: str, dataset: str) -> None:  # noqa: ANN001
+    """One clear error when the model cannot take the data set's images."""
+    import torch
+
+    from ppa_sim.errors import NetworkError
+
+    x, _ = next(iter(data))
+    sample = tuple(x.shape[1:])
+    want = getattr(model, "input_shape", None)
+    if want is not None and tuple(want) != sample:
+        raise NetworkError(f"model {model_name} takes inputs of shape {tuple(want)} but data set "
+                           f"{dataset} has images of shape {sample}")
+    try:
+        with torch.no_grad():
+            model.eval()(x[:1])
+    except RuntimeError as e:
+        first = (str(e).strip().splitlines() or ["RuntimeError"])[0][:200]
+        raise NetworkError(f"model {model_name} cannot run on data set {dataset} (images of "
+                           f"shape {sample}): {first}") from None

@@ -101,8 +101,10 @@ def load_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
         sd = torch.load(p, map_location="cpu", weights_only=True)
     except FileNotFoundError:
         raise NetworkError(f"{p}: weights file not found") from None
-    except Exception as e:
-        raise NetworkError(f"{p}: cannot read weights: {e}") from e
+    except Exception as e:  # torch raises many kinds for a file that is not a checkpoint
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0][:200]
+        raise NetworkError(f"{p}: not a state_dict saved with torch.save "
+                           f"(torch.load(weights_only=True) says: {first})") from None
     if isinstance(sd, dict) and "state_dict" in sd and isinstance(sd["state_dict"], dict):
         sd = sd["state_dict"]
     if not isinstance(sd, dict):

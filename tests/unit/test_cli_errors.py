@@ -149,22 +149,10 @@ CASES: list = [
      ("--set", "subarray.adc.bits")),
     ("accuracy default --model lenet5 --dataset digits --weights {d}/nonexistent.pt", 1,
      ("not found",)),
-    pytest.param("accuracy default --model lenet5 --dataset digits --weights {d}/weights.txt",
-                 1, ("weights.txt", "state_dict"),
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "ppa_sim/_commands/accuracy.py (accuracy engineer): a file that is not "
-                     "a state_dict prints torch.load's raw message (a cryptic number such as "
-                     "'544502645', or 8 lines advising weights_only=False) instead of "
-                     "'not a state_dict saved with torch.save'")),
-                 id="accuracy --weights not-a-state-dict"),
-    pytest.param("accuracy default --model lenet5 --dataset digits --runs 1 --limit 8", 1,
-                 ("lenet5", "digits"),
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "ppa_sim/accuracy (accuracy engineer): a model whose input shape does "
-                     "not fit the data set (LeNet-5 1x28x28 on 8x8 digits) dies with a torch "
-                     "RuntimeError traceback from F.conv2d instead of a NetworkError naming "
-                     "both shapes")),
-                 id="accuracy model input shape != data set shape"),
+    ("accuracy default --model lenet5 --dataset digits --weights {d}/weights.txt", 1,
+     ("weights.txt", "not a state_dict")),
+    ("accuracy default --model lenet5 --dataset digits --runs 1 --limit 8", 1,
+     ("lenet5", "digits", "(1, 28, 28)", "(1, 8, 8)")),
     # ---- validate-published
     ("validate-published --only nosuch", 1, ("nosuch", "isaac")),
 ]
