@@ -31,7 +31,6 @@ browser:
 demo: $(STAMP)
 	$(VENV)/bin/ppa-sim estimate architectures/default.yaml --network vgg8 --per-layer \
 	    --html reports/vgg8_default.html
-	@echo "report written to reports/vgg8_default.html"
 
 test: $(STAMP) browser
 	$(PY) -m pytest -n 2 -q

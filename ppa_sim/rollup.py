@@ -47,7 +47,7 @@ from ppa_sim.components import get as get_model
 from ppa_sim.cost import ActionCost, ComponentCost, Cost
 from ppa_sim.errors import ConfigError, Problem
 from ppa_sim.mapping._fast import fast_init
-from ppa_sim.mapping.planner import plan
+from ppa_sim.mapping.planner import plan, row_groups
 from ppa_sim.mapping.schedule import schedule
 from ppa_sim.network.layer import Network
 from ppa_sim.results import CATEGORIES, Estimate, LayerResult
@@ -288,6 +288,48 @@ def _geometry(lay: Any) -> tuple:
             lay.weight_bits, lay.act_bits)
 
 
+def _array_read_scale(arr: ComponentCost, part: Any, design: Design,
+                      act: ActivitySpec) -> float:
+    """Fraction of a full-subarray read's energy that one read of this layer draws.
+
+    The array model prices a read of the whole subarray (``rows_per_read`` rows x all
+    columns holding weights). A layer that fills its subarrays only partly does less:
+    rows it does not use get no input, so their word lines are not charged and their
+    cells draw no current; cells of a driven row outside the layer's weights (unused
+    columns, the off-diagonal blocks of packed groups) hold the lowest state and draw
+    the G_off current only (none for SRAM / charge-domain cells); SRAM bit lines of
+    unused columns are not discharged. Resistive bit lines stay clamped at the read
+    voltage on every column, so their charge is not scaled. The ADC, mux and driver
+    events are already counted per used column / row (``ppa_sim.mapping.schedule``).
+    """
+    info = arr.info
+    e_wl = float(info.get("read_energy_wl_pj", 0.0))
+    e_bl = float(info.get("read_energy_bl_pj", 0.0))
+    e_cell = float(info.get("read_energy_cell_pj", 0.0))
+    total = e_wl + e_bl + e_cell
+    if total <= 0.0 or part is None or part.is_digital:
+        return 1.0
+    sub = design.arch.subarray
+    slots = part.subarrays * row_groups(part, design) * sub.rows_per_read
+    if slots <= 0:
+        return 1.0
+    rows_sum = sum(part.row_tiles) * part.n_col_tiles * part.groups
+    cols_sum = sum(part.col_tiles) * part.n_row_tiles * part.groups
+    f_row = min(1.0, rows_sum / slots)
+    f_col = min(1.0, cols_sum / (part.subarrays * sub.cols))
+    used = min(part.used_cells, rows_sum * sub.cols)
+    ctype = sub.cell.type
+    if ctype.startswith("sram") or ctype == "c2c":
+        off_ratio = 0.0
+    else:
+        dev = design.device
+        g_mean = dev.g_off_s + act.mean_conductance_fraction * (dev.g_on_s - dev.g_off_s)
+        off_ratio = dev.g_off_s / g_mean if g_mean > 0 else 0.0
+    f_cell = min(1.0, (used + (rows_sum * sub.cols - used) * off_ratio) / (slots * sub.cols))
+    f_bl = f_col if ctype.startswith("sram") else 1.0
+    return (e_wl * f_row + e_bl * f_bl + e_cell * f_cell) / total
+
+
 def _layer_activity(design: Design, measured: Mapping[str, float] | None) -> ActivitySpec:
     base = design.arch.activity
     if not measured:
@@ -485,7 +527,8 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
             n_pes = n_tiles * arch.tile.pes
             n_subs = n_pes * arch.pe.subarrays
             leaf_e = {
-                "array": c["array_read"] * _e(arr, "read"),
+                "array": c["array_read"] * _e(arr, "read")
+                * _array_read_scale(arr, m.partition, design, lact),
                 "adc": c["adc_convert"] * e_convert * adc_scale,
                 "column_mux": c["mux_switch"] * e_mux,
                 # only rows whose input bit (DAC level) is non-zero are driven

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import textwrap
 
 DESCRIPTION = """Accuracy of a trained model when its conv/linear layers run on the
@@ -45,6 +46,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--drift-time", type=float, default=None, metavar="SECONDS",
                    help="time since programming for conductance drift")
     p.add_argument("--ir-drop", action="store_true", help="model IR drop (first order)")
+    p.add_argument("--adc-range-fraction", type=float, default=1.0, metavar="F",
+                   help="ADC full scale as a fraction (0 < F <= 1) of the physical column "
+                        "current span rows_per_read x V_read x G_on (1.0; smaller values "
+                        "resolve small partial sums finer and clip large ones)")
     for flag, what in (("variation", "device-to-device variation"),
                        ("read-noise", "cycle-to-cycle read noise"),
                        ("faults", "stuck-at faults"), ("adc", "ADC quantisation"),
@@ -57,7 +62,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ppa_sim.accuracy.data import load_model, loader
+    from ppa_sim.accuracy.data import load_model_and_weights, loader
     from ppa_sim.accuracy.evaluate import simulate_accuracy
     from ppa_sim.accuracy.options import SimOptions
     from ppa_sim.api import load_design
@@ -65,11 +70,22 @@ def run(args: argparse.Namespace) -> int:
 
     if args.runs < 1:
         raise PpaSimError(f"--runs must be >= 1, got {args.runs}")
+    if not 0 < args.adc_range_fraction <= 1:
+        raise PpaSimError(f"--adc-range-fraction must be in (0, 1], got "
+                          f"{args.adc_range_fraction}")
     design = load_design(args.arch, args.overrides)
-    model = load_model(args.model, args.weights)
+    model, weights = load_model_and_weights(args.model, args.weights)
+    if weights is None:
+        print(f"warning: {args.model} has no weights file (no --weights, no WEIGHTS in the "
+              f"model file): unless its factory loads trained weights itself, the model is "
+              f"untrained and its accuracy is chance level. Train it first, e.g. "
+              f"'ppa-sim train {args.arch} --model "
+              f"{args.model} --dataset {args.dataset} --plain --out net.pt', then pass "
+              f"--weights net.pt.", file=sys.stderr)
     opts = SimOptions(variation=not args.no_variation, read_noise=not args.no_read_noise,
                       faults=not args.no_faults, adc=not args.no_adc, dac=not args.no_dac,
-                      drift_time_s=args.drift_time, ir_drop=args.ir_drop)
+                      drift_time_s=args.drift_time, ir_drop=args.ir_drop,
+                      adc_range_fraction=args.adc_range_fraction)
     data = loader(args.dataset, "test", batch_size=args.batch_size, limit=args.limit)
     _check_model_fits_data(model, data, args.model, args.dataset)
     res = simulate_accuracy(model, data, design, runs=args.runs, seed=args.seed, options=opts,

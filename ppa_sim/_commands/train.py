@@ -83,6 +83,8 @@ def _pct(v: float | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     import torch
 
     from ppa_sim.accuracy.data import load_model
@@ -95,7 +97,17 @@ def run(args: argparse.Namespace) -> int:
     if args.eval_runs < 0:
         raise PpaSimError(f"--eval-runs must be >= 0, got {args.eval_runs}")
     design = load_design(args.arch, args.overrides)
+    torch.manual_seed(args.seed)  # a factory's random initial weights follow --seed
     model = load_model(args.model, args.weights)
+    if args.resume and not args.on_chip and Path(args.out).exists():
+        # 'before' is the model being resumed: the checkpoint's weights
+        from ppa_sim.accuracy.data import load_state_dict
+        from ppa_sim.errors import NetworkError
+
+        try:
+            model.load_state_dict(load_state_dict(args.out))
+        except RuntimeError as e:
+            raise NetworkError(f"{args.out}: checkpoint does not fit the model: {e}") from None
     opts = SimOptions(variation=not args.no_variation, read_noise=not args.no_read_noise,
                       faults=not args.no_faults, adc=not args.no_adc, dac=not args.no_dac)
     progress = not args.no_progress
@@ -124,8 +136,6 @@ def run(args: argparse.Namespace) -> int:
                             momentum=args.momentum, batch_size=args.batch_size,
                             gradient_scaling=args.gradient_scaling, digital=args.digital,
                             test_data=args.dataset, seed=args.seed, progress=progress)
-        from pathlib import Path
-
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         torch.save({"state_dict": res.model.state_dict(), "epoch": args.epochs,
                     "update_stats": res.stats.as_dict()}, args.out)

@@ -115,6 +115,13 @@ def load_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
 def load_model(ref: str | Path | nn.Module, weights: str | Path | None = None) -> nn.Module:
     """A model from an nn.Module, a zoo name, or a .py file with a factory, with optional
     state_dict ``weights`` (or the file's ``WEIGHTS``, relative to the file)."""
+    return load_model_and_weights(ref, weights)[0]
+
+
+def load_model_and_weights(ref: str | Path | nn.Module, weights: str | Path | None = None
+                           ) -> tuple[nn.Module, Path | None]:
+    """:func:`load_model` and the state_dict file it loaded (None: the factory's own,
+    e.g. freshly initialised, weights -- the CLI warns that such a model is untrained)."""
     if isinstance(ref, nn.Module):
         model = ref
     else:
@@ -140,4 +147,4 @@ def load_model(ref: str | Path | nn.Module, weights: str | Path | None = None) -
             model.load_state_dict(sd)
         except RuntimeError as e:
             raise NetworkError(f"{weights}: weights do not fit the model: {e}") from None
-    return model.eval()
+    return model.eval(), (Path(weights) if weights is not None else None)

@@ -297,9 +297,19 @@ def train(model: nn.Module, data: Any, design: Design, *, epochs: int = 5,
         start = int(ck["epoch"])
         history = [EpochRecord(**h) for h in ck.get("history", [])]
         gen.set_state(ck["rng"])
+        saved = ck.get("meta", {}).get("clip_bounds")
+    else:
+        saved = None
+    # the clip bounds are those of the weights at the very start; a resumed run reuses the
+    # checkpoint's (recomputing them from the resumed weights would clip differently)
+    if saved is not None and clip_sigma == ck["meta"].get("clip_sigma") \
+            and len(saved) == len(layers):
+        bounds = [None if b is None else float(b) for b in saved]
+    else:
+        bounds = _clip_bounds(layers, clip_sigma)
+    meta["clip_bounds"] = bounds
     epoch_batches = _train_batches(data, batch_size, gen)
     loss_fn = nn.CrossEntropyLoss()
-    bounds = _clip_bounds(layers, clip_sigma)
     for epoch in range(start, epochs):
         batches = epoch_batches()
         if not batches:

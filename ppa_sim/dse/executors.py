@@ -26,7 +26,7 @@ from typing import Any
 
 from ppa_sim.dse.spec import Constraint
 from ppa_sim.dse.store import PointResult
-from ppa_sim.errors import ConfigError, PpaSimError
+from ppa_sim.errors import ConfigError, PpaSimError, Problem
 
 EvaluateFn = Callable[[Any, Any], Any]
 """``evaluate(design: Design, network: Network) -> Estimate`` (or a totals/breakdown mapping)."""
@@ -134,6 +134,17 @@ def _error_text(e: BaseException) -> str:
     return f"{type(e).__name__}: {e}{where}"
 
 
+def _invalid_text(e: PpaSimError) -> str:
+    """Why a design was rejected: the problems, each with its key path. A problem in the
+    point's overrides or in the design they make (no file: the ``<input>`` placeholder,
+    or ``--set`` on the design_from_dict path) is shown without that label, so both
+    design paths give the same text; a problem found in a real file keeps its name."""
+    if isinstance(e, ConfigError) and e.problems:
+        return "\n".join(p.format().removeprefix(f"{p.file or '<input>'}: ")
+                         if p.file in (None, "--set") else p.format() for p in e.problems)
+    return str(e)
+
+
 def run_task(task: Task, evaluate: EvaluateFn | None = None) -> PointResult:
     """Evaluate one point; never raises for a bad design (it becomes a row).
 
@@ -151,7 +162,7 @@ def run_task(task: Task, evaluate: EvaluateFn | None = None) -> PointResult:
         if task.accuracy is not None:
             totals["accuracy"] = float(task.accuracy(design))
     except PpaSimError as e:
-        return PointResult(**common, status="invalid", error=str(e),
+        return PointResult(**common, status="invalid", error=_invalid_text(e),
                            eval_s=time.perf_counter() - t0)
     except Exception as e:  # noqa: BLE001 - recorded per point, the sweep goes on
         return PointResult(**common, status="error", error=_error_text(e),
@@ -331,7 +342,13 @@ class DaskExecutor(Executor):
         if client is not None:
             self.client = client
         elif address:
-            self.client = Client(address)
+            try:
+                self.client = Client(address)
+            except (OSError, TimeoutError, ValueError) as e:  # unreachable / malformed address
+                raise ConfigError([Problem(
+                    "--scheduler", "address", f"cannot connect to a Dask scheduler there ({e})",
+                    value=address, allowed="the address a running dask-scheduler prints, "
+                    "e.g. tcp://10.0.0.5:8786")]) from None
         elif local:
             self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
                                          processes=processes, dashboard_address=None)

@@ -16,11 +16,6 @@ from typing import Any
 
 import numpy as np
 
-#: Units shown in table headers for known metrics.
-_UNITS = {"area_mm2": "mm²", "energy_uj": "µJ", "latency_us": "µs", "cycle_us": "µs",
-          "fps": "1/s", "tops_per_w": "TOPS/W", "tops_per_mm2": "TOPS/mm²", "power_w": "W",
-          "accuracy": ""}
-
 
 def normalize_objectives(objectives: Mapping[str, str] | Sequence[str] | str) -> dict[str, str]:
     """``{'energy_uj': 'min', 'accuracy': 'max'}`` from a mapping, a list (all 'min'),
@@ -113,10 +108,12 @@ def pareto_front(rows: Iterable[Mapping[str, Any]],
 
 
 def _fmt(v: Any) -> str:
+    from ppa_sim.report.fmt import num
+
     if isinstance(v, bool) or v is None:
         return str(v)
     if isinstance(v, float):
-        return f"{v:.4g}"
+        return num(v)
     return str(v)
 
 
@@ -125,8 +122,13 @@ def pareto_table(rows: Iterable[Mapping[str, Any]],
                  params: Sequence[str] | None = None, tablefmt: str = "simple",
                  per_network: bool = True, max_rows: int | None = None) -> str:
     """The Pareto front as a text table (tabulate): network, the parameters that vary,
-    the objectives (with units and ↓/↑ for the sense)."""
+    the objectives (↓/↑ for the sense). Objective headers, display scales and number
+    formats are those of ``ppa-sim report`` (:mod:`ppa_sim.report.data`,
+    :mod:`ppa_sim.report.fmt`), so both commands show a front the same way."""
     from tabulate import tabulate
+
+    from ppa_sim.report import data
+    from ppa_sim.report.fmt import num
 
     rows = list(rows)
     objs = normalize_objectives(objectives)
@@ -144,14 +146,16 @@ def pareto_table(rows: Iterable[Mapping[str, Any]],
         return (f"Pareto front over {', '.join(objs)}: no evaluated feasible points "
                 f"({len(rows)} row(s), {eligible} eligible)")
     shown = front if max_rows is None else front[:max_rows]
-    headers = ["network", *params]
-    for n, sense in objs.items():
-        unit = _UNITS.get(n, "")
-        headers.append(f"{n}{' (' + unit + ')' if unit else ''} {'↓' if sense == 'min' else '↑'}")
+    headers = ["network", *params,
+               *(f"{data.metric(n).header} {'↓' if sense == 'min' else '↑'}"
+                 for n, sense in objs.items())]
     table = [[r.get("network", ""), *(_fmt((r.get("params") or {}).get(k)) for k in params),
-              *(_fmt(metric(r, n)) for n in objs)] for r in shown]
+              *(num(float(metric(r, n)) * data.metric(n).scale) for n in objs)] for r in shown]
+    numeric = [all(isinstance((r.get("params") or {}).get(k), (int, float, type(None)))
+                   for r in shown) for k in params]
+    colalign = ["left", *("right" if n else "left" for n in numeric), *["right"] * len(objs)]
     title = (f"Pareto front over {', '.join(objs)}: {len(front)} of {eligible} evaluated "
              f"feasible point(s)" + (" per network" if per_network else ""))
     more = f"\n... {len(front) - len(shown)} more" if len(shown) < len(front) else ""
     return title + "\n" + tabulate(table, headers=headers, tablefmt=tablefmt,
-                                   disable_numparse=True) + more
+                                   disable_numparse=True, colalign=colalign) + more

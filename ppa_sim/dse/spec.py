@@ -567,10 +567,8 @@ def load_sweep_spec(path: str | Path | Mapping[str, Any] | LoadedSweep, *,
         return path
     if isinstance(path, Mapping):
         return sweep_from_dict(path)
-    from ppa_sim.spec.load import read_yaml
-
     from ppa_sim.errors import ConfigError, Problem
-    from ppa_sim.spec.load import file_kind
+    from ppa_sim.spec.load import file_kind, read_yaml
 
     p = Path(path)
     data, lines = read_yaml(p)

@@ -35,7 +35,9 @@ name or regex -> policy) first, then ``mapping.grouped_policy`` for grouped and
 depthwise convs (default ``auto``: the order needing fewer subarrays -- a depthwise
 3x3 conv mapped kernel-wise gives every kernel position its own row block of one
 channel, several times the subarrays of im2col's 9-row blocks), then
-``mapping.policy``. The accuracy path calls :func:`partition` too, so it follows the
+``mapping.policy``. With ``mapping.duplication: neurosim`` a dense conv whose
+k*k*C_in rows do not fill one subarray (a first conv on 3 channels) is im2col even
+under ``kernel_wise``, as DNN+NeuroSim V1.4 maps it conventionally. The accuracy path calls :func:`partition` too, so it follows the
 same choice.
 
 ``row_tile_index(i)`` gives, for row tile ``i``, the indices into the torch
@@ -276,6 +278,12 @@ def layer_policy(layer: Layer, design: Design) -> str:
         other = "im2col" if m.policy == "kernel_wise" else "kernel_wise"
         if _cut(layer, design, other).subarrays < _cut(layer, design, m.policy).subarrays:
             return other
+    if (m.duplication == "neurosim" and m.policy == "kernel_wise" and layer.groups == 1
+            and layer.matrix_rows < design.arch.subarray.rows):
+        # DNN+NeuroSim V1.4 novel-maps a conv only when its k*k*C_in rows fill a subarray
+        # (Chip.cpp ChipDesignInitialize; ppa_sim.mapping.neurosim step 2): a first conv
+        # on 3 channels is mapped conventionally, so the NeuroSim-equivalent mode does too
+        return "im2col"
     return m.policy
 
 

@@ -13,7 +13,10 @@ Every weight layer (``conv2d``, ``linear``) is cut by
    weight layer whose single copy holds the most subarrays among the layers
    with more than one output position (duplicating that layer would cost the
    most area); with a fixed tile count the planner instead greedily duplicates
-   the current slowest stage while the copies still fit the chip. ``neurosim``
+   the current slowest stage while the copies still fit the chip. Either way a
+   layer gets at most ``mapping.max_duplication`` (default 64) copies and never
+   more than its output positions (token-parallel linear layers of a
+   transformer count their tokens as positions). ``neurosim``
    copies each layer as DNN+NeuroSim V1.4's ChipFloorPlan does (pipeline speed-up
    from the IFM sizes, plus copies into PEs/subarrays a copy leaves empty; see
    :mod:`ppa_sim.mapping.neurosim`).
@@ -46,8 +49,9 @@ from ppa_sim.network.layer import WEIGHT_KINDS, Layer, Network
 if TYPE_CHECKING:  # pragma: no cover
     from ppa_sim.spec import Design
 
-#: Upper bound on automatic duplication (keeps tiny layers from exploding; ISAAC
-#: replicates its first layers by at most a few tens, Shafiee et al. 2016 Table 3).
+#: Default upper bound on automatic duplication (``mapping.max_duplication``; keeps tiny
+#: layers from exploding; ISAAC replicates its first layers by at most a few tens,
+#: Shafiee et al. 2016 Table 3).
 MAX_AUTO_DUPLICATION = 64
 
 
@@ -186,8 +190,13 @@ def _fixed_dup(layer: Layer, design: Design) -> int:
     return 1
 
 
-def _max_dup(layer: Layer) -> int:
-    return max(1, min(MAX_AUTO_DUPLICATION, layer.out_positions))
+def _n(count: int, word: str) -> str:
+    """``1 tile`` / ``2 tiles``: a count with its noun in the right number."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _max_dup(layer: Layer, cap: int = MAX_AUTO_DUPLICATION) -> int:
+    return max(1, min(cap, layer.out_positions))
 
 
 def plan(network: Network, design: Design) -> Plan:
@@ -221,12 +230,14 @@ def plan(network: Network, design: Design) -> Plan:
             _, pes, tiles = _alloc(parts[lay.name], 1, spe, ppt, sharing)
             if tiles > given:
                 p = parts[lay.name]
+                blocks = (f" x {_n(p.group_blocks, 'group block')}"
+                          if p.group_blocks > 1 else "")
                 raise MappingError(
-                    f"layer {lay.name!r} ({lay.kind}, {p.n_row_tiles} x {p.n_col_tiles} "
-                    f"subarray tiles x {p.group_blocks} group block(s) = {p.subarrays} "
-                    f"subarrays of {p.subarray_rows}x{p.subarray_cols}) needs "
-                    f"{math.ceil(tiles)} tiles ({pes} PEs of {spe} subarrays) but the chip "
-                    f"has {given} tiles ({given * ppt} PEs); raise chip.tiles, use "
+                    f"layer {lay.name!r} ({lay.kind}, {p.n_row_tiles} row x {p.n_col_tiles} "
+                    f"column subarray tiles{blocks} = {_n(p.subarrays, 'subarray')} of "
+                    f"{p.subarray_rows}x{p.subarray_cols}) needs {_n(math.ceil(tiles), 'tile')} "
+                    f"({_n(pes, 'PE')} of {_n(spe, 'subarray')}) but the chip has "
+                    f"{_n(given, 'tile')} ({_n(given * ppt, 'PE')}); raise chip.tiles, use "
                     f"chip.tiles: auto, or larger tiles/PEs/subarrays")
 
     dup: dict[str, int] = {lay.name: _fixed_dup(lay, design) for lay in xbar}
@@ -245,6 +256,7 @@ def plan(network: Network, design: Design) -> Plan:
         return math.ceil(t - 1e-9) if sharing else t
 
     if arch.mapping.duplication == "auto" and xbar:
+        cap = arch.mapping.max_duplication
         fixed = set(arch.mapping.duplication_per_layer)
         free = [lay for lay in xbar if lay.name not in fixed]
         if given is None and free:
@@ -253,7 +265,7 @@ def plan(network: Network, design: Design) -> Plan:
             target = stage(anchor, 1)
             for lay in free:
                 need = _ceil_div(stage(lay, 1), max(1, target))
-                dup[lay.name] = max(1, min(need, _max_dup(lay)))
+                dup[lay.name] = max(1, min(need, _max_dup(lay, cap)))
         elif given is not None and free:
             # greedy: speed up the slowest stage while the copies still fit
             budget = float(given)
@@ -262,10 +274,10 @@ def plan(network: Network, design: Design) -> Plan:
                     slow = max(free, key=lambda lay: (stage(lay, dup[lay.name]), lay.name))
                     cur = stage(slow, dup[slow.name])
                     d = dup[slow.name]
-                    if d >= _max_dup(slow):
+                    if d >= _max_dup(slow, cap):
                         break
                     nd = d + 1
-                    while nd < _max_dup(slow) and stage(slow, nd) >= cur:
+                    while nd < _max_dup(slow, cap) and stage(slow, nd) >= cur:
                         nd += 1
                     trial = {**dup, slow.name: nd}
                     if stage(slow, nd) >= cur or total_tiles(trial) > budget:
@@ -289,9 +301,11 @@ def plan(network: Network, design: Design) -> Plan:
     if given is not None and need > given:
         worst = sorted(maps, key=lambda m: -m.tiles)[:3]
         raise MappingError(
-            f"network {network.name!r} needs {need} tiles ({sum(m.subarrays for m in maps)} "
-            f"subarrays, duplication included) but the chip has {given}; largest layers: "
-            + ", ".join(f"{m.name} {m.tiles:g} tiles (x{m.duplication})" for m in worst)
+            f"network {network.name!r} needs {_n(need, 'tile')} "
+            f"({_n(sum(m.subarrays for m in maps), 'subarray')}, duplication included) but "
+            f"the chip has {_n(given, 'tile')}; largest layers: "
+            + ", ".join(f"{m.name} {m.tiles:g} {'tile' if m.tiles == 1 else 'tiles'} "
+                        f"(x{m.duplication})" for m in worst)
             + "; lower mapping.duplication or raise chip.tiles")
     chip_tiles = given if given is not None else max(1, need)
     return Plan(layers=tuple(maps), chip_tiles=int(chip_tiles), tiles_used=used,

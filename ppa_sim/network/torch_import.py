@@ -119,8 +119,11 @@ def from_torch(model: Any, example_input: Any = None, *, name: str | None = None
     flags = {m: m.training for m in model.modules()}
     shapes: dict[Any, Any] = {}
 
+    current: list[Any] = []   # the node being run, to name it when the run fails
+
     class _Recorder(fx.Interpreter):
         def run_node(self, n: Any) -> Any:
+            current[:] = [n]
             out = super().run_node(n)
             shapes[n] = _shape_of(out)
             return out
@@ -130,9 +133,15 @@ def from_torch(model: Any, example_input: Any = None, *, name: str | None = None
         with torch.no_grad():
             _Recorder(gm).run(x)
     except Exception as exc:  # noqa: BLE001
+        # torch appends "While executing %node ..." and tracing hints: keep the message
+        # itself and name the failing node ourselves
+        first = (str(exc).strip().splitlines() or [""])[0]
+        where = ""
+        if current:
+            where = f" at {_Builder(gm, {}, batch=1)._where(current[0])}"
         raise NetworkError(
             f"running model {type(model).__name__} on an example input of shape "
-            f"{tuple(x.shape)} failed: {type(exc).__name__}: {exc}") from exc
+            f"{tuple(x.shape)} failed{where}: {type(exc).__name__}: {first}") from exc
     finally:
         for m, flag in flags.items():
             m.training = flag

@@ -274,6 +274,10 @@ class MappingSpec(Spec):
     """Factor for every conv layer when duplication is ``fixed``."""
     duplication_per_layer: dict[str, PosInt] = Field(default_factory=dict)
     """Per-layer factors by layer name (override the global factor)."""
+    max_duplication: PosInt = 64
+    """Upper bound on the copies ``duplication: auto`` gives one layer (also never more
+    than the layer's output positions). 64: ISAAC replicates its first layers by at most
+    a few tens (Shafiee et al., ISCA 2016, section on pipeline balancing)."""
     execution: Literal["pipelined", "layer_by_layer"] = "pipelined"
     """Pipelined: layers on their own tiles, throughput set by the slowest stage.
     Layer-by-layer: latency is the sum of the layers."""

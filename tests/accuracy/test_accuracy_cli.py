@@ -89,3 +89,42 @@ def test_api_wrapper_and_own_dataloader(digits_model) -> None:
                                 options=SimOptions().ideal(), progress=False)
     assert res.samples == len(ds)
     assert res.accuracies == (res.ideal_accuracy, res.ideal_accuracy)
+
+
+def test_cli_warns_when_the_model_has_no_weights(digits_model, capsys) -> None:
+    """A model file without --weights/WEIGHTS is untrained: say so on stderr (the run
+    still goes ahead: a user may study an untrained network on purpose)."""
+    _, py, pt = digits_model
+    rc = main(["accuracy", "default", "--model", str(py), "--dataset", "digits", "--runs", "1",
+               "--limit", "16", "--no-progress"])
+    assert rc == 0
+    err = capsys.readouterr().err
+    assert "untrained" in err and "--weights" in err
+    rc = main(["accuracy", "default", "--model", str(py), "--weights", str(pt),
+               "--dataset", "digits", "--runs", "1", "--limit", "16", "--no-progress"])
+    assert rc == 0
+    assert "untrained" not in capsys.readouterr().err
+
+
+def test_activity_histogram_of_a_trained_model_spans_codes(digits_model, tmp_path,
+                                                           capsys) -> None:
+    """The ADC histogram of a trained model is not all zeros: the last layer (fan-in 512,
+    32-row reads) reaches several codes; a narrower ADC range moves codes up."""
+    _, py, pt = digits_model
+    means = []
+    for frac in ("1.0", "0.25"):
+        act = tmp_path / f"act_{frac}.json"
+        rc = main(["accuracy", "default", "--model", str(py), "--weights", str(pt),
+                   "--dataset", "digits", "--runs", "1", "--limit", "64",
+                   "--set", "subarray.rows=32", "--set", "subarray.cols=32",
+                   "--set", "subarray.adc.columns_per_adc=4", "--adc-range-fraction", frac,
+                   "--activity-out", str(act), "--no-progress"])
+        assert rc == 0
+        hist = json.loads(act.read_text())["layers"]["6"]["adc_code_histogram"]
+        assert sum(1 for c in hist if c > 0) >= 4  # at least four distinct codes occur
+        means.append(sum(i * c for i, c in enumerate(hist)) / sum(hist))
+    assert means[1] > 2 * means[0]
+    capsys.readouterr()
+    assert main(["accuracy", "default", "--model", str(py), "--weights", str(pt),
+                 "--dataset", "digits", "--adc-range-fraction", "1.5", "--no-progress"]) == 1
+    assert "--adc-range-fraction" in capsys.readouterr().err

@@ -76,7 +76,7 @@ def test_search_with_accuracy_objective() -> None:
         assert accs[8] > 0.5
     front = res.pareto()
     assert front and all("accuracy" in r["totals"] for r in front)
-    assert "accuracy ↑" in res.pareto_table()
+    assert "accuracy (%) ↑" in res.pareto_table()
 
 
 CONCURRENT = """

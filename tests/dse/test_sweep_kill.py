@@ -5,7 +5,9 @@ The sweep runs in a subprocess with the real estimator wrapped by
 log file *before* evaluating (so evaluations cut short by the kill are
 counted too). After the kill the store must be sound; after the rerun every
 point is present exactly once and no point that had finished before the kill
-was evaluated again.
+was evaluated again. It runs in-process, on a local process pool and on a Dask
+LocalCluster (``--dask``): in each case no worker process may outlive the killed
+sweep.
 """
 
 from __future__ import annotations
@@ -44,16 +46,18 @@ SCRIPT = """
 import sys
 from dse_helpers import counting_estimate
 from ppa_sim.dse.sweep import run_sweep
-run_sweep(sys.argv[1], sys.argv[2], workers=int(sys.argv[3]), evaluate=counting_estimate,
-          progress=False)
+run_sweep(sys.argv[1], sys.argv[2], workers=int(sys.argv[3]), dask=sys.argv[4] == "dask",
+          evaluate=counting_estimate, progress=False)
 """
 
 
-def _start(spec: Path, out: Path, workers: int, log: Path, delay_s: float) -> subprocess.Popen:
+def _start(spec: Path, out: Path, workers: int, log: Path, delay_s: float,
+           executor: str = "local") -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get(
         "PYTHONPATH", "")]), "PPA_SIM_TEST_EVAL_LOG": str(log),
         "PPA_SIM_TEST_EVAL_DELAY_S": str(delay_s), "OMP_NUM_THREADS": "1"}
-    return subprocess.Popen([sys.executable, "-c", SCRIPT, str(spec), str(out), str(workers)],
+    return subprocess.Popen([sys.executable, "-c", SCRIPT, str(spec), str(out), str(workers),
+                             executor],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
 
@@ -110,8 +114,9 @@ def _logged(log: Path, network: str) -> Counter:
     return out
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_sigkill_mid_sweep_then_resume(tmp_path: Path, workers: int) -> None:
+@pytest.mark.parametrize(("workers", "executor"), [(1, "local"), (2, "local"), (2, "dask")],
+                         ids=["in-process", "pool-2", "dask-local-2"])
+def test_sigkill_mid_sweep_then_resume(tmp_path: Path, workers: int, executor: str) -> None:
     net = tmp_path / "NetWork_VGG8.csv"
     net.write_text(VGG8_CSV)
     spec = write_spec(tmp_path / "kill.yaml", axes=AXES, networks=[str(net)])
@@ -119,7 +124,7 @@ def test_sigkill_mid_sweep_then_resume(tmp_path: Path, workers: int) -> None:
     assert len(all_ids) == 24
     out, log1, log2 = tmp_path / "kill.sqlite", tmp_path / "eval1.log", tmp_path / "eval2.log"
 
-    proc = _start(spec, out, workers, log1, delay_s=0.2)
+    proc = _start(spec, out, workers, log1, delay_s=0.2, executor=executor)
     try:
         deadline = time.monotonic() + 120
         while _stored(out) < 6:
@@ -128,7 +133,8 @@ def test_sigkill_mid_sweep_then_resume(tmp_path: Path, workers: int) -> None:
             time.sleep(0.02)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
-        # pool workers notice their parent is gone and exit on their own
+        # pool workers (and Dask's nannies and workers) notice their parent is gone and
+        # exit on their own
         assert _group_gone(proc.pid, timeout_s=60), "worker processes outlived the sweep"
     finally:
         try:  # should a worker have outlived the sweep, end it (it is ours)
@@ -145,7 +151,7 @@ def test_sigkill_mid_sweep_then_resume(tmp_path: Path, workers: int) -> None:
     first = _logged(log1, str(net))
     assert done_before <= set(first)  # every stored point was really evaluated
 
-    rerun = _start(spec, out, workers, log2, delay_s=0.0)
+    rerun = _start(spec, out, workers, log2, delay_s=0.0, executor=executor)
     _, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err.decode()[-3000:]
 
@@ -160,5 +166,5 @@ def test_sigkill_mid_sweep_then_resume(tmp_path: Path, workers: int) -> None:
     assert not (set(second) & done_before)
     assert set(second) == all_ids - done_before
     assert all(n == 1 for n in second.values())
-    if workers == 1:  # in-process: each point was started at most once before the kill
+    if workers == 1 and executor == "local":  # in-process: each point was started at most once before the kill
         assert all(n == 1 for n in first.values())

@@ -10,6 +10,7 @@ screenshot of each report is written under the test's ``tmp_path``.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,8 @@ from ppa_sim.report.html import write_estimate_html, write_sweep_html
 pytestmark = pytest.mark.browser
 
 XSS = "<script>alert(1)</script>"
-CHROMIUM = "/usr/bin/chromium"
+# the chromium `make test` installs (Debian's package: /usr/bin/chromium), found on PATH
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 

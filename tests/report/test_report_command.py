@@ -72,3 +72,36 @@ def test_report_user_errors(sweep_store: Path, args: list[str], message: str,
 def test_report_missing_store(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["report", str(tmp_path / "nope.sqlite")]) == 1
     assert "no such results store" in capsys.readouterr().err
+
+
+def test_estimate_accuracy_file_goes_into_report(accuracy_result, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture) -> None:
+    """``estimate --accuracy acc.json --html``: the accuracy written by 'ppa-sim accuracy
+    --format json' appears in the same report (mean ± std vs ideal) and under the table."""
+    import json
+    import re
+
+    acc = tmp_path / "acc.json"
+    acc.write_text(json.dumps(accuracy_result.to_json()))
+    out_html = tmp_path / "lenet5.html"
+    rc = main(["estimate", "default", "--network", "lenet5", "--accuracy", str(acc),
+               "--html", str(out_html)])
+    out = capsys.readouterr().out
+    assert rc == 0
+    mean, std = 100 * accuracy_result.mean, 100 * accuracy_result.std
+    assert f"{mean:.2f} ± {std:.2f} % (ideal 95.00 %)" in out
+    text = out_html.read_text(encoding="utf-8")
+    cards = dict(re.findall(r'data-key="([^"]+)" data-value="([^"]+)"', text))
+    assert json.loads(cards["accuracy.mean"]) == pytest.approx(accuracy_result.mean)
+    assert json.loads(cards["accuracy.ideal"]) == pytest.approx(0.95)
+
+
+def test_estimate_accuracy_file_errors(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    bad = tmp_path / "est.json"
+    bad.write_text('{"schema": "ppa_sim.estimate/1"}')
+    assert main(["estimate", "default", "--network", "lenet5", "--accuracy", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "not an accuracy result" in err and "Traceback" not in err
+    assert main(["estimate", "default", "--network", "lenet5", "--accuracy",
+                 str(tmp_path / "missing.json")]) == 1
+    assert "no such file" in capsys.readouterr().err

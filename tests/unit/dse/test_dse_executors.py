@@ -73,8 +73,19 @@ def test_run_task_outcomes() -> None:
     assert over.status == "ok" and over.feasible is False
     invalid = run_task(_task({"subarray.cols": 100}), _rows_cost)
     assert invalid.status == "invalid" and "columns_per_adc" in invalid.error
+    assert invalid.error.startswith("subarray.")  # the key path, no '<input>:' placeholder
     assert invalid.totals == {} and invalid.feasible is None
     err = run_task(_task({"subarray.rows": 64}), _boom)
     assert err.status == "error" and err.error.startswith("RuntimeError: model blew up")
     bad = run_task(_task({"subarray.rows": 64}), lambda d, n: 42)
     assert bad.status == "error" and "must return an Estimate" in bad.error
+
+
+def test_bad_scheduler_address_is_a_user_error() -> None:
+    """``--scheduler`` with an address no Dask scheduler can have: a ConfigError naming
+    the option (the CLI prints it without a traceback), not a raw OSError/ValueError."""
+    from ppa_sim.dse.executors import make_executor
+
+    with pytest.raises(ConfigError, match="--scheduler.*cannot connect") as info:
+        make_executor(scheduler="nonsense://host:8786")
+    assert info.value.problems[0].value == "nonsense://host:8786"

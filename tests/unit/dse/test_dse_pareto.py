@@ -83,10 +83,12 @@ def test_table_lists_front_with_units_and_senses() -> None:
     text = pareto_table(rows, {"energy_uj": "min", "area_mm2": "min"})
     lines = text.splitlines()
     assert "2 of 3" in lines[0]
-    assert "energy_uj (µJ) ↓" in lines[1] and "area_mm2 (mm²) ↓" in lines[1]
+    # the headers of `ppa-sim report` (ppa_sim.report.data.METRICS)
+    assert "energy (µJ) ↓" in lines[1] and "area (mm²) ↓" in lines[1]
     assert "subarray.rows" in lines[1] and "subarray.adc.bits" not in lines[1]  # constant
     body = lines[3:]
     assert [ln.split()[1] for ln in body] == ["64", "128"]
     text3 = pareto_table(rows, {"energy_uj": "min", "area_mm2": "min", "accuracy": "max"})
-    assert "accuracy ↑" in text3 and "3 of 3" in text3
+    assert "accuracy (%) ↑" in text3 and "3 of 3" in text3
+    assert [ln.split()[-1] for ln in text3.splitlines()[3:]] == ["90.00", "95.00", "99.00"]
     assert "no evaluated feasible" in pareto_table([], ["energy_uj", "area_mm2"])

@@ -37,6 +37,20 @@ def test_auto_duplication_balances_early_layers():
     assert max(m.stage_steps for m in p.layers) < max(m.stage_steps for m in base.layers)
 
 
+def test_max_duplication_bounds_auto_and_greedy():
+    # VGG-8 auto gives conv1/conv2 16 copies; a cap of 4 bounds them (and nothing else)
+    p = plan(vgg8(), design(**{"mapping.max_duplication": 4}))
+    d = {m.name: m.duplication for m in p.crossbar_layers}
+    assert d["conv1"] == d["conv2"] == 4 and max(d.values()) == 4
+    base = plan(vgg8(), design())
+    assert p.chip_tiles < base.chip_tiles
+    # with a fixed tile budget the greedy loop respects the cap too
+    big = plan(vgg8(), design(**{"chip.tiles": 2000, "mapping.max_duplication": 3}))
+    assert max(m.duplication for m in big.crossbar_layers) <= 3
+    # never more copies than output positions: a 1-position FC layer stays single
+    assert all(m.duplication == 1 for m in p.crossbar_layers if m.layer.out_positions == 1)
+
+
 def test_fixed_and_per_layer_duplication():
     p = plan(vgg8(), design(**{"mapping.duplication": "fixed", "mapping.duplication_factor": 2,
                                "mapping.duplication_per_layer": {"conv1": 8}}))
@@ -58,6 +72,12 @@ def test_layer_that_cannot_fit_names_layer_need_and_chip():
         plan(net, design(**{"chip.tiles": 4}))
     msg = str(e.value)
     assert "'huge'" in msg and "needs" in msg and "the chip has 4 tiles" in msg
+    # counts agree with their nouns ("1 tile (1 PE)", not "1 tiles (1 PEs)")
+    with pytest.raises(MappingError) as e:
+        plan(net, design(**{"chip.tiles": 1, "tile.pes": 1, "pe.subarrays": 1}))
+    msg = str(e.value)
+    assert "the chip has 1 tile (1 PE)" in msg and "of 1 subarray)" in msg
+    assert "1 tiles" not in msg and "1 PEs" not in msg
 
 
 def test_network_that_cannot_fit_names_total():

@@ -133,3 +133,18 @@ def test_accuracy_path_cuts_like_the_cost_path(over):
     x = torch.rand(2, 8, 8, 8)
     with torch.no_grad():
         assert torch.allclose(analog(x), model(x), rtol=1e-4, atol=1e-4)
+
+
+def test_neurosim_mode_maps_a_thin_first_conv_conventionally():
+    """DNN+NeuroSim V1.4 novel-maps a conv only when its k*k*C_in rows fill a subarray
+    (its first conv on 3 channels is conventional); duplication: neurosim follows it."""
+    first, inner = conv("conv1", 3, 64, 32), conv("conv2", 128, 128, 32)
+    ns = design(**{"mapping.duplication": "neurosim"})
+    assert partition(first, ns).policy == "im2col"
+    assert partition(inner, ns).policy == "kernel_wise"
+    assert partition(first, ns).subarrays < partition(first, design()).subarrays
+    # other duplication modes keep the policy as written; an explicit rule still wins
+    assert partition(first, design()).policy == "kernel_wise"
+    forced = design(**{"mapping.duplication": "neurosim",
+                       "mapping.policy_per_layer": {"conv1": "kernel_wise"}})
+    assert partition(first, forced).policy == "kernel_wise"

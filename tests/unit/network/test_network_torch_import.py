@@ -219,6 +219,17 @@ def test_untraceable_model_is_a_network_error() -> None:
         from_torch("vgg8")  # type: ignore[arg-type]
 
 
+def test_failing_run_names_the_module_without_torch_noise() -> None:
+    """A model that traces but cannot run on the example input: one line naming the
+    module that failed, without torch's 'While executing %node' graph dump."""
+    model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.LSTM(4, 4))
+    with pytest.raises(NetworkError) as info:
+        from_torch(model, (1, 8, 8))
+    msg = str(info.value)
+    assert "failed at module '1' (torch.nn.modules.rnn.LSTM)" in msg
+    assert "(1, 1, 8, 8)" in msg and "\n" not in msg and "While executing" not in msg
+
+
 def test_shared_module_and_name_collisions() -> None:
     class Shared(nn.Module):
         def __init__(self) -> None:

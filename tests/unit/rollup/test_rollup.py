@@ -185,3 +185,23 @@ def test_calibration_factors_scale_what_they_name(vgg8):
     assert dig.energy_breakdown_pj["adc"] == pytest.approx(base.energy_breakdown_pj["adc"])
     slow = estimate_design(design(**{"calibration.read_latency_factor": 2.0}), vgg8)
     assert slow.meta["read_step_ns"] == pytest.approx(2 * base.meta["read_step_ns"])
+
+
+@pytest.mark.parametrize("device,cell", [("rram", "1t1r"), ("sram", "sram6t")])
+def test_partly_filled_subarray_pays_only_for_what_it_uses(device, cell):
+    """A thin layer (16 of 128 rows, 16 of 128 columns used) reads its array for a small
+    fraction of a full read: unused rows get no input, unused cells hold G_off (SRAM: no
+    current). A layer filling its subarrays pays the full read."""
+    d = design(**{"technology.device": device, "subarray.cell.type": cell,
+                  "subarray.cell.bits": 1, "weights.mapping": "offset",
+                  "weights.bits": 1, "mapping.duplication": "none"})
+    thin = estimate_design(d, Network("thin", (16,), (Layer(
+        "f", "linear", (16,), (15,), in_channels=16, out_channels=15),)))
+    full = estimate_design(d, Network("full", (128,), (Layer(
+        "f", "linear", (128,), (127,), in_channels=128, out_channels=127),)))
+    check_adds_up(thin)
+    assert thin.layers[0].crossbars == full.layers[0].crossbars == 1
+    e_thin = thin.layers[0].energy_breakdown_pj["array"]
+    e_full = full.layers[0].energy_breakdown_pj["array"]
+    # one read each; 1/8 of the rows: the thin read costs well under half a full one
+    assert 0 < e_thin < 0.5 * e_full
