@@ -48,8 +48,10 @@ def run(args: argparse.Namespace) -> int:
     failed = len(rows) - len(ok)
     goals = ", ".join(f"{k} ({'minimize' if d == 'min' else 'maximize'})"
                       for k, d in objectives.items())
-    print(f"{args.store}: {len(rows)} design point(s), {len(ok)} valid, {failed} invalid or "
-          f"failed; {len(front)} Pareto-optimal over {goals}")
+    infeasible = sum(1 for r in ok if r.get("feasible") is False)
+    print(f"{args.store}: {len(rows)} design point(s), {len(ok)} evaluated "
+          f"({len(ok) - infeasible} meet the constraints, {infeasible} do not), {failed} "
+          f"invalid or failed; {len(front)} Pareto-optimal over {goals}")
     if front:
         print()
         print(render_points(front, objectives, title="Pareto front"))

@@ -480,7 +480,9 @@ def render_sweep_html(rows: Sequence[Mapping[str, Any]], objectives: Any = None,
                      "note": f"point {r.get('point_id')}"})
     counts = [
         {"key": "points", "label": "Design points", "value": len(rows)},
-        {"key": "ok", "label": "Valid", "value": len(ok)},
+        {"key": "ok", "label": "Evaluated", "value": len(ok)},
+        {"key": "infeasible", "label": "Break constraints",
+         "value": sum(1 for r in ok if r.get("feasible") is False)},
         {"key": "failed", "label": "Invalid / error", "value": len(failed)},
         {"key": "pareto", "label": "Pareto-optimal", "value": len(front)},
     ]
