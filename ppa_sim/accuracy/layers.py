@@ -247,6 +247,11 @@ class _Plan:
 #: more than the simulation itself
 HIST_STRIDE = 7
 
+#: fewest inputs (GEMM N) per partial-sum matmul: (4128 x 128) @ (128 x N) on one Xeon
+#: core measured 100 GFLOP/s at N = 64 and 137-160 GFLOP/s at N = 256-512
+#: (benchmarks/accuracy_speed.py set-up (b)); the buffer then holds N x columns floats
+_MIN_GEMM_N = 256
+
 
 class CrossbarLayer(nn.Module):
     """Base of :class:`CrossbarConv2d` and :class:`CrossbarLinear` (see module doc)."""
@@ -467,8 +472,17 @@ class CrossbarLayer(nn.Module):
         ncol = self.tiles.shape[-2]
         OC, K = plan.cout_sg, self.code.columns
         L = self._grid(x)
+        # large grids: one strided view per item (no copy); small grids (late conv
+        # layers, linear): copy the chunk's items side by side into (G, R, n*L)
+        per_item = L >= 256
+        # a small flat conv grid is copied anyway: copy only the real output positions
+        # (the grid's padding columns would cost partial sums that are cropped later)
+        compact = not per_item and L != self._positions_out(x)
+        if compact:
+            L = self._positions_out(x)
         chunk = opts.chunk_elements
-        items_per_chunk = max(1, (4 * chunk) // max(1, S * L * ncol))
+        # at least _MIN_GEMM_N inputs per chunk: narrower partial-sum GEMMs run at 2/3 speed
+        items_per_chunk = max(1, -(-_MIN_GEMM_N // L), (4 * chunk) // max(1, S * L * ncol))
         y = torch.zeros(batch, S, OC, self._positions_out(x), dtype=dt)
         sample_of_item = torch.arange(n_items) % batch
         coef_of_item = pcoef.repeat_interleave(batch)
@@ -490,16 +504,13 @@ class CrossbarLayer(nn.Module):
             acc = torch.zeros(S, OC, M, dtype=dt)  # shift-added (slices, polarities) codes
             acc_ref = torch.zeros(S, plan.n_ref, M, dtype=dt) if plan.n_ref else None
             # m_sub inputs x nbc read groups per bmm: about `chunk` partial sums
-            m_sub = min(L if L >= 256 else n * L, max(64, chunk // max(1, Bg * ncol)))
+            m_sub = min(L if L >= 256 else n * L, max(_MIN_GEMM_N, chunk // max(1, Bg * ncol)))
             nbc = max(1, min(G, chunk // max(1, m_sub * ncol)))
             if buf.numel() < nbc * m_sub * ncol:
                 buf = torch.empty(nbc * m_sub * ncol, dtype=dt)
-            xf, offsets, step, grid, _ = self._source(it)
+            xf, offsets, step, grid, row_w = self._source(it)
             Fg, N = xf.shape[1], xf.shape[2]
             base_off = xf.storage_offset()
-            # large grids: one strided view per item (no copy); small grids (late conv
-            # layers, linear): copy the chunk's items side by side into (G, R, n*L)
-            per_item = L >= 256
             n_views = n if per_item else 1
             xcat_m = n * L
             for p in range(plan.positions):
@@ -507,6 +518,12 @@ class CrossbarLayer(nn.Module):
                 if not per_item:
                     if L == 1:
                         xcat = xf.as_strided((G, R, n), (R, 1, Fg), base_off)
+                    elif compact:  # rows of `row_w` grid points, the first L // ho real
+                        ho = grid // row_w
+                        xcat = xf.as_strided((n, G, R, ho, L // ho),
+                                             (Fg * N, R * N, N, step * row_w, step),
+                                             base_off + offsets[p]) \
+                            .permute(1, 2, 0, 3, 4).reshape(G, R, n * L)
                     else:
                         xcat = xf.as_strided((n, G, R, L), (Fg * N, R * N, N, step),
                                              base_off + offsets[p]) \
@@ -557,7 +574,7 @@ class CrossbarLayer(nn.Module):
             if acc_ref is not None:
                 comb = comb + self.coef_ref * acc_ref.index_select(1, plan.ref_of_weight)
             comb = comb.reshape(S, OC, n, L) * coef_of_item[i0:i0 + n].view(1, 1, n, 1)
-            if self._crop is not None:
+            if self._crop is not None and not compact:
                 comb = self._crop(comb)
             y.index_add_(0, sample_of_item[i0:i0 + n], comb.permute(2, 0, 1, 3))
         y = y * (self.w_step * self.drift_gain)

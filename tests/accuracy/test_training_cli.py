@@ -35,6 +35,12 @@ def test_train_resume_and_accuracy_weights(tmp_path, capsys) -> None:
     assert "hardware-aware training on survey_16x16_rram" in out
     assert "before" in out and "after" in out
     assert torch.load(ck, weights_only=True)["epoch"] == 2
+    # resuming a finished checkpoint trains nothing: 'before' is the checkpoint's model
+    # (not a freshly initialised one), so before == after
+    assert main(argv + ["--epochs", "2", "--resume", "--format", "json"]) == 0
+    j = json.loads(capsys.readouterr().out)
+    assert len(j["history"]) == 2 and j["before"] == j["after"]
+    assert j["before"]["ideal_accuracy"] > 0.5
     # the checkpoint is a weights file for the accuracy command
     assert main(["accuracy", "survey_16x16_rram", "--model", str(py), "--weights", str(ck),
                  "--dataset", "digits", "--runs", "1", "--no-progress"]) == 0

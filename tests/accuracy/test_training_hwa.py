@@ -114,7 +114,8 @@ def test_checkpoint_resume_continues_exactly(strong, tmp_path) -> None:
     assert set(data) >= {"state_dict", "optimizer", "epoch", "rng"}
     # the clip bounds of the START weights travel with the checkpoint (a resumed run must
     # not recompute them from the trained weights)
-    start = [2.5 * float(m.weight.std()) for m in mlp(1, 16) if isinstance(m, nn.Linear)]
+    start = [2.5 * float(m.weight.detach().std()) for m in mlp(1, 16)
+             if isinstance(m, nn.Linear)]
     assert data["meta"]["clip_bounds"] == pytest.approx(start)
     resumed = train(mlp(1, 16), (x, y), strong, epochs=3, batch_size=32, checkpoint=ck,
                     resume=True, progress=False)
