@@ -702,11 +702,17 @@ KNOWN_GAPS: dict[str, tuple[float, str]] = {
              "digital processing unit (affine scaling, ReLU), for which the paper's abstract "
              "gives no breakdown to model them from."),
     "hermes.core.tops_mm2": (
-        70.0, "the measured core (~0.63 mm², implied by 1.59 TOPS/mm² at ~1 TOPS) is set by "
-              "its 8T4R unit cells at the 4 µm ADC pitch and the 256 linearised CCO ADCs with "
-              "calibration and the local digital unit; ppa_sim sizes the PCM cells from the "
-              "device's F² (2 x 48 F² per polarity) and the CCO as a bare ring + counter, so "
-              "the core is 0.010 mm². The cell height and ADC length are not in the abstract."),
+        70.0, "the measured core is 0.634 mm² (1.008 TOPS peak / 1.59 TOPS/mm², JSSC 2022 "
+              "Sec. V-C, Table I). Its 256 CCO ADCs sit at a 4 µm pitch, one per unit-cell "
+              "column (abstract), so the ADC row and the array that is pitch-matched to it are "
+              "256 x 4 µm = 1.02 mm wide. ppa_sim lays out square cells sized from the device "
+              "F² (2 x 48 F² per polarity, so the array is 70 µm wide) and the CCO as a bare "
+              "ring plus counter (14 µm² each): 0.011 mm² in all. The 8T4R unit cell (two "
+              "select transistors per PCM device, sized for PCM programming currents) and the "
+              "PCM placed high in the BEOL are larger than an F²-based cell, but the "
+              "sources give no cell height or ADC length. Modelling the column pitch as set "
+              "by the ADC pitch would change the array geometry (components/array.py), "
+              "not just the ADC model."),
     "hermes.chip.tops_w": (
         0.5, "as hermes.core.tops_w (the chip adds the mesh and staging-buffer energy)."),
     "hermes.chip4.tops_w": (
