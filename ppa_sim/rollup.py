@@ -40,6 +40,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ from ppa_sim.components import get as get_model
 from ppa_sim.cost import ActionCost, ComponentCost, Cost
 from ppa_sim.errors import ConfigError, Problem
 from ppa_sim.mapping._fast import fast_init
-from ppa_sim.mapping.planner import plan, row_groups
+from ppa_sim.mapping.planner import Plan, plan, row_groups
 from ppa_sim.mapping.schedule import schedule
 from ppa_sim.network.layer import Network
 from ppa_sim.results import CATEGORIES, Estimate, LayerResult
@@ -352,11 +353,49 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
     chip's digital MAC unit, and one row-parallel reprogramming of every used
     row per ``mapping.training_batch_size`` images (amortised per image).
     """
-    arch = design.arch
     measured = load_activity(activity, network)
-    pl = plan(network, design)
-    events = schedule(pl, design)
     costs = _Costs(design)
+    pl = plan(network, design)
+    est, compute_set = _estimate_plan(design, network, pl, costs, measured, activity, training)
+    top = max((m.duplication for m in pl.crossbar_layers), default=1)
+    if design.arch.mapping.duplication != "auto" or compute_set or top <= 1:
+        return est
+    # The copies did not set the cycle by the duplicated layer's compute: they may cost
+    # more than they give (their tiles enlarge the chip, which lengthens every chip-bus
+    # transfer and adds bus and buffer time to every stage). Try halved bounds on the
+    # copies down to 1 and keep the fastest plan; on a tie the fewer copies (less area).
+    # Candidates are timed only (no cost tree); the search stops at a compute-set plan,
+    # as fewer copies cannot beat it either.
+    best: tuple[float, Plan | None, int] = (est.cycle_ns, None, top)
+    cap, seen = top, {tuple(m.duplication for m in pl.layers)}
+    while cap > 1:
+        cap //= 2
+        cand = plan(network, design, max_duplication=cap)
+        key = tuple(m.duplication for m in cand.layers)
+        if key in seen:
+            continue
+        seen.add(key)
+        cycle, done = _estimate_plan(design, network, cand, costs, measured, activity,
+                                     training, cycle_only=True)
+        if cycle <= best[0]:
+            best = (cycle, cand, cap)
+        if done:
+            break
+    if best[1] is None:
+        return est
+    e, _ = _estimate_plan(design, network, best[1], costs, measured, activity, training)
+    return replace(e, meta={**e.meta, "auto_duplication_bound": best[2]})
+
+
+def _estimate_plan(design: Design, network: Network, pl: Plan, costs: _Costs,
+                   measured: dict[str, dict[str, float]], activity: Any, training: bool,
+                   cycle_only: bool = False) -> tuple[Any, bool]:
+    """:func:`estimate_design` of one plan; also whether the cycle is *compute-set*:
+    set by the compute of the slowest stage, a weight layer, in a way that fewer copies
+    could not beat (so ``duplication: auto`` needs no search over smaller bounds).
+    ``cycle_only``: return the cycle (ns) instead of the Estimate, skipping the tree."""
+    arch = design.arch
+    events = schedule(pl, design)
     sub = arch.subarray
     n_adc = arch.adcs_per_subarray  # column pairs per ADC with analog differential read-out
     clock_ns = 1e3 / arch.chip.clock_mhz
@@ -658,6 +697,9 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
     else:
         cycle = latency
         rule = "layer-by-layer: latency = cycle = sum of layer stage times"
+    compute_set = _is_compute_set(raw, cycle, sync, pipelined, chip_bus_ns_total)
+    if cycle_only:
+        return cycle, compute_set
     lat_bd: dict[str, float] = {}
     for lbd in stage_bd:
         for k, v in lbd.items():
@@ -732,7 +774,36 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
               "activity": "measured" if measured else "assumed (architecture activity)",
               "training": training, "chip_bus_ns": chip_bus_ns_total,
               **({"neurosim_tiles": pl.neurosim.total_tiles} if pl.neurosim else {}),
-              **(_training_cost_meta(design, network, activity) if training else {})})
+              **(_training_cost_meta(design, network, activity) if training else {})}
+    ), compute_set
+
+
+def _is_compute_set(raw: list, cycle: float, sync: bool, pipelined: bool,
+                    chip_bus_ns: float) -> bool:
+    """Whether no smaller duplication can give a shorter cycle (see ``_estimate_plan``).
+
+    Fewer copies never shorten a layer's compute or tile-buffer time (the same reads on
+    fewer copies, the same bits through fewer tiles); only the chip bus gets faster (a
+    smaller chip). So the cycle cannot improve when it is the stage of a weight layer
+    whose time is all compute (asynchronous stage = max(compute, data)), or, with
+    synchronous accounting (stage = compute + buffer + bus), when that layer has
+    copies and its compute is at least 3x the rest: halving-or-more of its copies makes
+    its compute >= 4/3 as long (ceil(P/1)/ceil(P/d) >= d^2/(2d-1) >= 4/3 for 2 <= d <=
+    P), more than the whole bus time it could save. Layer-by-layer asynchronous: every
+    stage only grows with fewer copies.
+    """
+    if not pipelined:
+        return not sync
+    if not raw or (not sync and chip_bus_ns >= cycle):
+        return False
+    m, _c, _bd, st, lbd = max(raw, key=lambda r: r[3])
+    if not m.is_crossbar or st < cycle:
+        return False
+    comp = lbd.get("array", 0.0) + lbd.get("adc", 0.0)
+    rest = st - comp
+    if not sync:
+        return rest <= 1e-12 * st
+    return m.duplication >= 2 and comp >= 3.0 * rest
 
 
 def _training_cost_meta(design: Design, network: Network, activity: Any) -> dict[str, Any]:

@@ -16,7 +16,9 @@ Every weight layer (``conv2d``, ``linear``) is cut by
    the current slowest stage while the copies still fit the chip. Either way a
    layer gets at most ``mapping.max_duplication`` (default 64) copies and never
    more than its output positions (token-parallel linear layers of a
-   transformer count their tokens as positions). ``neurosim``
+   transformer count their tokens as positions). The roll-up then keeps a smaller
+   bound when the copies do not raise throughput (their tiles enlarge the chip and
+   slow its bus; :func:`ppa_sim.rollup.estimate_design`). ``neurosim``
    copies each layer as DNN+NeuroSim V1.4's ChipFloorPlan does (pipeline speed-up
    from the IFM sizes, plus copies into PEs/subarrays a copy leaves empty; see
    :mod:`ppa_sim.mapping.neurosim`).
@@ -199,8 +201,13 @@ def _max_dup(layer: Layer, cap: int = MAX_AUTO_DUPLICATION) -> int:
     return max(1, min(cap, layer.out_positions))
 
 
-def plan(network: Network, design: Design) -> Plan:
-    """Place every layer of ``network`` on ``design`` (see module docstring)."""
+def plan(network: Network, design: Design, *, max_duplication: int | None = None) -> Plan:
+    """Place every layer of ``network`` on ``design`` (see module docstring).
+
+    ``max_duplication``: a tighter bound than ``mapping.max_duplication`` on the copies
+    ``duplication: auto`` gives one layer (the roll-up tries smaller bounds when the
+    copies do not pay off in throughput; see :func:`ppa_sim.rollup.estimate_design`).
+    """
     arch = design.arch
     spe, ppt = arch.pe.subarrays, arch.tile.pes
     sharing = arch.mapping.tile_sharing
@@ -257,6 +264,8 @@ def plan(network: Network, design: Design) -> Plan:
 
     if arch.mapping.duplication == "auto" and xbar:
         cap = arch.mapping.max_duplication
+        if max_duplication is not None:
+            cap = max(1, min(cap, max_duplication))
         fixed = set(arch.mapping.duplication_per_layer)
         free = [lay for lay in xbar if lay.name not in fixed]
         if given is None and free:
