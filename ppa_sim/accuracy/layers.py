@@ -35,6 +35,7 @@ current can leave the range); chunks bound the memory of the partial sums.
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from dataclasses import dataclass
 
 import torch
@@ -253,7 +254,7 @@ HIST_STRIDE = 7
 _MIN_GEMM_N = 256
 
 
-class CrossbarLayer(nn.Module):
+class CrossbarLayer(nn.Module, metaclass=ABCMeta):
     """Base of :class:`CrossbarConv2d` and :class:`CrossbarLinear` (see module doc)."""
 
     def __init__(self, module: nn.Module, name: str, design: Design,
@@ -433,6 +434,7 @@ class CrossbarLayer(nn.Module):
         return torch.stack(planes), torch.tensor(coefs, dtype=torch.float64)
 
     # ------------------------------------------------------------------ core
+    @abstractmethod
     def _source(self, items: torch.Tensor) -> tuple[torch.Tensor, list[int], int, int, int]:
         """Input features of ``items`` laid out for strided views.
 
@@ -440,8 +442,8 @@ class CrossbarLayer(nn.Module):
         ordered as the read groups; the features of kernel position p at output grid
         point m are ``xf[:, :, offsets[p] + step * m]`` for m < grid; the grid has
         rows of ``width`` points of which the first (output width) are real.
+        Each subclass (conv, linear) lays out its own input.
         """
-        raise NotImplementedError
 
     def _gathered(self, feats: torch.Tensor) -> torch.Tensor:
         """(n, F, N) features -> (n, G*R, N) in read-group row order (zero padding)."""
@@ -609,8 +611,9 @@ class CrossbarLayer(nn.Module):
                 acc_ref[sg, :, col0:col0 + m].add_(seg[:, K * OC:].sum(0))
             g = ge
 
+    @abstractmethod
     def _positions_out(self, x: torch.Tensor) -> int:
-        raise NotImplementedError
+        """Output positions per input sample (H_out*W_out for conv, tokens for linear)."""
 
     def _grid(self, x: torch.Tensor) -> int:
         """Grid points per item the partial sums are computed on (>= output positions)."""

@@ -18,6 +18,7 @@ import json
 import os
 import time
 import traceback
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -206,18 +207,18 @@ def auto_chunksize(points: int, workers: int) -> int:
 # ----------------------------------------------------------------------------- executors
 
 
-class Executor:
+class Executor(ABC):
     """Evaluates tasks and yields results as they finish (any order)."""
 
     name = "executor"
     workers = 1
 
+    @abstractmethod
     def run(self, tasks: Iterable[Task], evaluate: EvaluateFn | None,
             chunksize: int = 1) -> Iterator[PointResult]:
         """Results as points finish; ``chunksize`` points go to a worker per call."""
-        raise NotImplementedError
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook: in-process has nothing to release
         """Release workers (idempotent)."""
 
     def __enter__(self) -> Executor:
