@@ -7,6 +7,9 @@
 4. writes the measured activity for ``ppa-sim estimate --activity``.
 
 Run: .venv/bin/python examples/02_accuracy_digits.py
+
+The same file is a network for the estimator (``model()`` + ``INPUT_SHAPE``):
+  ppa-sim estimate default --network examples/02_accuracy_digits.py
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from ppa_sim.api import load_design
 
 torch.set_num_threads(1)
 OUT = Path(os.environ.get("PPA_SIM_EXAMPLE_OUT", "out"))
+#: Per-sample input shape (one 8x8 grey-level digit), read by ``ppa-sim estimate --network``.
+INPUT_SHAPE = (1, 8, 8)
 
 
 def model() -> nn.Module:

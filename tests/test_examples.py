@@ -29,3 +29,16 @@ def test_example_runs(script: Path, tmp_path: Path) -> None:
     assert proc.returncode == 0, f"{script.name} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     assert proc.stdout.strip(), f"{script.name} printed nothing"
     assert "Traceback" not in proc.stderr
+
+
+def test_accuracy_example_is_also_an_estimator_network() -> None:
+    """The model a user trains in example 02 can be costed as it is (``INPUT_SHAPE``)."""
+    from ppa_sim.api import estimate
+    from ppa_sim.network.load import load_network
+
+    net = load_network(str(ROOT / "examples" / "02_accuracy_digits.py"))
+    assert net.input_shape == (1, 8, 8)
+    # conv 1->16 (3x3, 8x8 out) + conv 16->32 (3x3, 8x8 out) + linear 512->10
+    assert net.macs == 16 * 9 * 64 + 32 * 16 * 9 * 64 + 512 * 10
+    est = estimate("default", net)
+    assert est.energy_pj > 0 and est.area_mm2 > 0
