@@ -1,11 +1,14 @@
 """Speed of one in-process estimate (plan + schedule + component models + roll-up).
 
 Times ``ppa_sim.rollup.estimate_design`` for VGG-8 and ResNet-50 on the DNN+NeuroSim
-V1.4 SRAM architecture, design and network already loaded (what a sweep pays per
-design point; loading YAML and building the network are excluded). Prints the median
-and the minimum wall time, the median CPU time of the process (less sensitive to other
-jobs on a shared machine) and the ratio of the median to the target:
-VGG-8 < 2 ms, ResNet-50 < 15 ms on one core.
+V1.4 SRAM architecture (``duplication: neurosim``) and on ``architectures/default.yaml``
+(``duplication: auto``, where ResNet-50 makes the estimator rank smaller duplication
+bounds with its timing-only pass before the one full roll-up), design and network
+already loaded (what a sweep pays per design point; loading YAML and building the
+network are excluded). Prints the median and the minimum wall time, the median CPU
+time of the process (less sensitive to other jobs on a shared machine), the auto
+duplication bound kept (``-`` when no smaller bound was kept or searched) and the
+ratio of the median to the target: VGG-8 < 2 ms, ResNet-50 < 15 ms on one core.
 
 Runs on ONE thread: OMP/MKL/OpenBLAS threads are set to 1 before anything is imported
 and torch (imported by the network zoo) is set to 1 thread with
@@ -18,7 +21,7 @@ model) takes about 145 CPU-seconds (figure quoted in the estimator issue, #5).
 On a shared 2-core machine the wall times are bimodal (about 2x when another process
 shares the core); the minimum is the quiet-machine figure.
 
-    .venv/bin/python benchmarks/estimate_speed.py [--repeat N] [--arch NAME]
+    .venv/bin/python benchmarks/estimate_speed.py [--repeat N] [--arch NAME ...]
 """
 
 from __future__ import annotations
@@ -60,24 +63,31 @@ def measure(design, net, repeat: int) -> tuple[list[float], list[float]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=100)
-    ap.add_argument("--arch", default="neurosim_v14_sram_22nm")
+    ap.add_argument("--arch", nargs="+", default=["neurosim_v14_sram_22nm", "default"],
+                    help="architectures to time (default: %(default)s)")
     args = ap.parse_args()
-    design = load_design(args.arch)
-    print(f"architecture {args.arch}, {args.repeat} repeats, 1 thread "
-          f"(torch.get_num_threads() = {torch.get_num_threads()}, "
-          f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']})")
-    print(f"{'network':10s} {'layers':>6s} {'median ms':>10s} {'min ms':>8s} "
-          f"{'cpu ms':>8s} {'target ms':>9s} {'median/target':>13s}")
-    for name, target in TARGETS_MS.items():
-        net = zoo.get(name)
-        wall, cpu = measure(design, net, args.repeat)
-        med = statistics.median(wall)
-        print(f"{name:10s} {len(net.layers):6d} {med:10.3f} {min(wall):8.3f} "
-              f"{statistics.median(cpu):8.3f} {target:9.1f} {med / target:13.2f}")
-        if name == "vgg8":
-            vgg_s = med * 1e-3
-    print(f"for scale: DNN+NeuroSim V1.4 needs about {NEUROSIM_VGG8_CPU_S:.0f} CPU-s for one "
-          f"VGG-8 design point, {NEUROSIM_VGG8_CPU_S / vgg_s:,.0f} x this median")
+    print(f"{args.repeat} repeats, 1 thread (torch.get_num_threads() = "
+          f"{torch.get_num_threads()}, OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']})")
+    print(f"{'architecture':24s} {'network':10s} {'layers':>6s} {'median ms':>10s} "
+          f"{'min ms':>8s} {'cpu ms':>8s} {'bound':>5s} {'target ms':>9s} "
+          f"{'median/target':>13s}")
+    vgg_s = None
+    for arch in args.arch:
+        design = load_design(arch)
+        for name, target in TARGETS_MS.items():
+            net = zoo.get(name)
+            wall, cpu = measure(design, net, args.repeat)
+            med = statistics.median(wall)
+            bound = estimate_design(design, net).meta.get("auto_duplication_bound", "-")
+            print(f"{arch:24s} {name:10s} {len(net.layers):6d} {med:10.3f} {min(wall):8.3f} "
+                  f"{statistics.median(cpu):8.3f} {bound!s:>5s} {target:9.1f} "
+                  f"{med / target:13.2f}")
+            if name == "vgg8" and vgg_s is None:
+                vgg_s = med * 1e-3
+    if vgg_s:
+        print(f"for scale: DNN+NeuroSim V1.4 needs about {NEUROSIM_VGG8_CPU_S:.0f} CPU-s for "
+              f"one VGG-8 design point, {NEUROSIM_VGG8_CPU_S / vgg_s:,.0f} x the first VGG-8 "
+              f"median")
 
 
 if __name__ == "__main__":

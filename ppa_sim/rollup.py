@@ -11,6 +11,11 @@
    adds up; leakage is one leaf per tree branch (category ``leakage``),
    leakage power x the time one inference occupies the chip.
 
+With ``mapping.duplication: auto`` the plans of smaller duplication bounds are ranked
+by a timing-only pass (:class:`_Timer`: the stage and chip-bus times that set the
+cycle, computed by the same helpers as the full roll-up, so bit for bit the same
+cycle) and only the plan kept is rolled up in full.
+
 Timing (per layer *stage*): one read step takes
 ``t_step = t_array_read + columns_per_adc x max(t_adc, t_shift_add)``
 (the column mux serialises the columns sharing an ADC); the compute time is
@@ -37,6 +42,7 @@ Leakage is never scaled.
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 from collections.abc import Callable, Mapping
@@ -48,8 +54,8 @@ from ppa_sim.components import get as get_model
 from ppa_sim.cost import ActionCost, ComponentCost, Cost
 from ppa_sim.errors import ConfigError, Problem
 from ppa_sim.mapping._fast import fast_init
-from ppa_sim.mapping.planner import Plan, plan, row_groups
-from ppa_sim.mapping.schedule import schedule
+from ppa_sim.mapping.planner import Plan, Planner, row_groups
+from ppa_sim.mapping.schedule import Scheduler
 from ppa_sim.network.layer import Network
 from ppa_sim.results import CATEGORIES, Estimate, LayerResult
 from ppa_sim.spec import Design
@@ -177,9 +183,15 @@ class _Costs:
 
     def adc(self) -> ComponentCost:
         a = self.design.arch
-        return self.get(("adc",), lambda: get_model(
-            "adc", a.subarray.adc.kind, key_path="subarray.adc.kind")(
-            a.subarray.adc, self.design.node, calibration=self.cal))
+
+        def make() -> ComponentCost:
+            fn = get_model("adc", a.subarray.adc.kind, key_path="subarray.adc.kind")
+            # a read-out that integrates over the input cycles (kind "neuron") also takes
+            # the input (DAC) spec: its cost per cycle depends on the input bits
+            kw = {"dac": a.subarray.dac} if "dac" in inspect.signature(fn).parameters else {}
+            return fn(a.subarray.adc, self.design.node, calibration=self.cal, **kw)
+
+        return self.get(("adc",), make)
 
     def dac(self) -> ComponentCost:
         a = self.design.arch
@@ -355,118 +367,335 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
     """
     measured = load_activity(activity, network)
     costs = _Costs(design)
-    pl = plan(network, design)
-    est, compute_set = _estimate_plan(design, network, pl, costs, measured, activity, training)
+    planner = Planner(network, design)
+    pl = planner.plan()
+    chip = _Chip(design, costs)
+    sched = Scheduler(pl, design)
+
+    def full(p: Plan) -> Estimate:
+        return _estimate_plan(design, network, p, costs, measured, activity, training,
+                              chip=chip, scheduler=sched)[0]
+
     top = max((m.duplication for m in pl.crossbar_layers), default=1)
-    if design.arch.mapping.duplication != "auto" or compute_set or top <= 1:
-        return est
+    if design.arch.mapping.duplication != "auto" or top <= 1:
+        return full(pl)
+    # The candidate plans are ranked by a timing-only pass (the stage and chip-bus times
+    # that set the cycle, the same numbers the full roll-up computes); only the plan
+    # kept gets the full roll-up with its cost tree.
+    timer = _Timer(chip, pl, sched, measured, training)
+    cycle, compute_set = timer.cycle(pl)
+    if compute_set:
+        return full(pl)
     # The copies did not set the cycle by the duplicated layer's compute: they may cost
     # more than they give (their tiles enlarge the chip, which lengthens every chip-bus
     # transfer and adds bus and buffer time to every stage). Try halved bounds on the
     # copies down to 1 and keep the fastest plan; on a tie the fewer copies (less area).
-    # Candidates are timed only (no cost tree); the search stops at a compute-set plan,
-    # as fewer copies cannot beat it either.
-    best: tuple[float, Plan | None, int] = (est.cycle_ns, None, top)
+    # The search stops at a compute-set plan, as fewer copies cannot beat it either.
+    best: tuple[float, Plan | None, int] = (cycle, None, top)
     cap, seen = top, {tuple(m.duplication for m in pl.layers)}
     while cap > 1:
         cap //= 2
-        cand = plan(network, design, max_duplication=cap)
+        cand = planner.plan(max_duplication=cap)
         key = tuple(m.duplication for m in cand.layers)
         if key in seen:
             continue
         seen.add(key)
-        cycle, done = _estimate_plan(design, network, cand, costs, measured, activity,
-                                     training, cycle_only=True)
+        cycle, done = timer.cycle(cand)
         if cycle <= best[0]:
             best = (cycle, cand, cap)
         if done:
             break
     if best[1] is None:
-        return est
-    e, _ = _estimate_plan(design, network, best[1], costs, measured, activity, training)
+        return full(pl)
+    e = full(best[1])
     return replace(e, meta={**e.meta, "auto_duplication_bound": best[2]})
 
 
+class _Chip:
+    """The plan-independent terms of one design: component costs, subarray/PE/tile areas
+    and the timing constants (clock, read step, buffer and bus widths).
+
+    Built once per :func:`estimate_design` and shared by the timing passes over the
+    candidate plans (:class:`_Timer`) and the full roll-up (:func:`_estimate_plan`), so
+    both work with the very same numbers."""
+
+    def __init__(self, design: Design, costs: _Costs) -> None:
+        self.design, self.costs = design, costs
+        arch = design.arch
+        sub = arch.subarray
+        # column pairs per ADC with analog differential read-out
+        self.n_adc = n_adc = arch.adcs_per_subarray
+        clock_ns = 1e3 / arch.chip.clock_mhz
+        self.act_bits = act_bits = sub.dac.bits
+        wbits = arch.weights.bits or sub.cell.bits
+        ps_bits = sub.adc.bits + act_bits + wbits + max(0, (arch.pe.subarrays * arch.tile.pes
+                                                            ).bit_length())
+
+        self.base_arr = base_arr = costs.array(arch.activity)
+        adc, dac, mux, sm = costs.adc(), costs.dac(), costs.mux(), costs.switch_matrix()
+        self.adc, self.dac, self.mux, self.sm = adc, dac, mux, sm
+        # per-column shift-add over the input bits: ADC code + input bits wide (NeuroSim
+        # ShiftAdd: numBit = ADC bits + input bits); slices and subarrays are then added in
+        # ps_bits-wide adders
+        self.shadd = shadd = costs.digital("shift_add", sub.adc.bits + act_bits)
+        self.wide_add = costs.digital("adder", ps_bits)
+        self.pe_tree = pe_tree = costs.digital("adder_tree", max(2, arch.pe.subarrays),
+                                               ps_bits)
+        self.tile_tree = tile_tree = costs.digital("adder_tree", max(2, arch.tile.pes),
+                                                   ps_bits)
+        self.actv = actv = costs.digital("activation", act_bits, function="relu")
+        pe_buf, tile_buf = costs.buffer("pe"), costs.buffer("tile")
+        self.pe_buf, self.tile_buf, self.glb = pe_buf, tile_buf, costs.buffer("global")
+
+        # ---- areas bottom-up (units)
+        self.sub_parts = sub_parts = {
+            "array": (base_arr, 1), "adc": (adc, n_adc), "column_mux": (mux, 1),
+            "wl_driver": (dac, 1), "switch_matrix": (sm, 1),
+            # a subarray whose one read gives the whole dot product (one input cycle, all
+            # rows at once) has no per-column shift-add register
+            "shift_add": (shadd, n_adc if (sub.dac.cycles > 1 or sub.rows_per_read < sub.rows)
+                          else 0)}
+        self.sub_area = sum(c.area_um2 * n for c, n in sub_parts.values() if c is not None)
+        self.sub_leak_uw = sum(c.leakage_uw * n for c, n in sub_parts.values()
+                               if c is not None)
+        pe_core = arch.pe.subarrays * self.sub_area + n_adc * pe_tree.area_um2 + pe_buf.area_um2
+        self.pe_bus = pe_bus = costs.bus("pe", arch.pe.subarrays, math.sqrt(pe_core))
+        pe_area = pe_core + pe_bus.area_um2
+        tile_core = (arch.tile.pes * pe_area + n_adc * tile_tree.area_um2
+                     + n_adc * actv.area_um2 + tile_buf.area_um2)
+        self.tile_bus = tile_bus = costs.bus("tile", arch.tile.pes, math.sqrt(tile_core))
+        self.tile_area = tile_core + tile_bus.area_um2
+
+        # ---- timing
+        rlf = arch.calibration.read_latency_factor
+        self.sync = sync = arch.chip.synchronous
+        t_conv = max(_t(adc, "convert"), _t(shadd, "op"))
+        if sync:
+            # one chip clock = the analog sensing cycle (array read + one conversion), or the
+            # nominal clock if slower; each column-mux step is one cycle (NeuroSim: the ADC
+            # read takes numColMuxed cycles of the sensing-limited clock)
+            clock_ns = max(clock_ns, rlf * (_t(base_arr, "read") + t_conv))
+            t_step = sub.adc.columns_per_adc * clock_ns
+            read_share = _t(base_arr, "read") / (_t(base_arr, "read") + t_conv)
+        elif adc.info.get("integrating") or adc.info.get("pipelined"):
+            # an integrating converter (CCO: the column current sets the oscillator
+            # frequency and the counter counts while the read pulse flows) converts DURING
+            # the read window: one column's read + conversion take the longer of the two.
+            # A pipelined one (cdac_sar, params.pipelined: its CDAC holds the sampled
+            # column, columns_per_adc 1) converts while the array evaluates the next read.
+            t_step = rlf * sub.adc.columns_per_adc * max(_t(base_arr, "read"), t_conv)
+            read_share = min(1.0, _t(base_arr, "read") / max(_t(base_arr, "read"), t_conv))
+        else:
+            t_step = rlf * (_t(base_arr, "read") + sub.adc.columns_per_adc * t_conv)
+            read_share = rlf * _t(base_arr, "read") / t_step if t_step else 0.0
+        self.clock_ns, self.t_step, self.read_share = clock_ns, t_step, read_share
+        self.lanes = arch.chip.digital_macs_per_cycle
+        self.xfer_bits = {"tile": arch.tile.buffer.width_bits * arch.tile.buffer.banks,
+                          "chip": arch.chip.interconnect.width_bits}
+        self.t_tile_rd = max(_t(tile_buf, "read"), clock_ns)
+
+    def chip_bus(self, chip_tiles: int) -> tuple[ComponentCost, float, float | None]:
+        """(chip bus cost, time of one transfer, mesh injection rate or None) of a chip of
+        ``chip_tiles`` tiles (the bus spans the chip, so it depends on the plan)."""
+        chip_core = chip_tiles * self.tile_area + self.glb.area_um2
+        bus = self.costs.bus("chip", chip_tiles, math.sqrt(chip_core))
+        t_chip = max(_t(bus, "transfer"), self.clock_ns)
+        # a 2-D mesh has one router per tile, so the tiles of a layer inject and eject their
+        # data over their own links in parallel; under uniform random traffic a k x k mesh
+        # sustains 4/k flits per node per cycle (bisection bound, Dally & Towles, "Principles
+        # and Practices of Interconnection Networks", 2004, section 3.3.1), 1 for k <= 4
+        mesh_k = math.sqrt(max(1, chip_tiles))
+        kind = self.design.arch.chip.interconnect.kind
+        mesh_rate = min(1.0, 4.0 / mesh_k) if kind == "mesh" else None
+        return bus, t_chip, mesh_rate
+
+
+def _chip_bus_ns(bits: float, tiles: float, chip: _Chip, t_chip: float,
+                 mesh_rate: float | None) -> float:
+    """Chip-bus time of a layer's ``bits`` (spread over its tiles' links on a mesh)."""
+    t = bits / chip.xfer_bits["chip"] * t_chip
+    if mesh_rate is not None:
+        t /= max(1.0, float(tiles)) * mesh_rate
+    return t
+
+
+def _xbar_stage(chip: _Chip, read_steps: int, tile_read_bits: float, n_tiles: float,
+                t_cbus: float, train_k: float, t_train: float) -> tuple[float, float, float]:
+    """(stage time, compute time, tile-buffer time) of a crossbar layer (see the module
+    docstring)."""
+    t_compute = read_steps * chip.t_step * train_k + t_train
+    t_data = (tile_read_bits / chip.xfer_bits["tile"]) * chip.t_tile_rd / max(1.0, n_tiles)
+    if chip.sync:
+        # NeuroSim's synchronous accounting: read, buffer and bus cycles add up
+        return t_compute + t_data + t_cbus, t_compute, t_data
+    return max(t_compute, t_data), t_compute, t_data
+
+
+def _xbar_breakdown(chip: _Chip, st: float, t_compute: float, t_data: float,
+                    t_cbus: float) -> dict[str, float]:
+    """Latency breakdown of a crossbar layer's stage (:func:`_xbar_stage`)."""
+    read_share = chip.read_share
+    if chip.sync:
+        return {"array": t_compute * read_share, "adc": t_compute * (1 - read_share),
+                "buffer": t_data, "interconnect": t_cbus}
+    if t_compute >= t_data:
+        return {"array": st * read_share, "adc": st * (1 - read_share)}
+    return {"buffer": st}
+
+
+def _train_ns(chip: _Chip, lay: Any, part: Any, arr: ComponentCost) -> float:
+    """Training time of a crossbar layer on top of its reads: the weight-gradient MACs on
+    the digital unit + one batch's row writes, amortised per image."""
+    mac = chip.costs.digital("mac_unit", chip.act_bits)
+    batch = chip.design.arch.mapping.training_batch_size
+    return (math.ceil(lay.macs / chip.lanes) * max(chip.clock_ns, _t(mac, "mac"))
+            + max(part.row_tiles) * _t(arr, "write_row") / batch)
+
+
+def _digital_op(chip: _Chip, lay: Any, c: Mapping[str, float]) -> tuple[str, float, float]:
+    """(digital unit, energy per inference, time per operation) of a layer without
+    crossbars."""
+    costs, act_bits = chip.costs, chip.act_bits
+    e_dig = 0.0
+    t_op = chip.clock_ns
+    dig_kind = ""
+    if lay.kind == "matmul":
+        mac = costs.digital("mac_unit", act_bits)
+        e_dig = c.get("mac_op", 0) * _e(mac, "mac")
+        t_op = max(t_op, _t(mac, "mac"))
+        dig_kind = "mac_unit"
+    elif lay.kind == "pool":
+        win = max(1, round(lay.in_elements / max(1, lay.out_elements)))
+        pool = costs.digital("pool", act_bits, window=win, kind=lay.pool or "max")
+        e_dig = c.get("pool_op", 0) * _e(pool, "op")
+        t_op = max(t_op, _t(pool, "op"))
+        dig_kind = "pool"
+    elif lay.kind == "add":
+        a8 = costs.digital("adder", act_bits)
+        e_dig = c.get("add_op", 0) * _e(a8, "add")
+        dig_kind = "adder"
+    elif c.get("activation"):
+        e_dig = c["activation"] * _e(chip.actv, "op")
+        dig_kind = "activation"
+    return dig_kind, e_dig, t_op
+
+
+def _digital_stage(ops: float, t_op: float, lanes: int, t_cbus: float) -> float:
+    """Stage time of a layer on the digital unit (at least its chip-bus time)."""
+    st = math.ceil(ops / lanes) * t_op if ops else 0.0
+    return max(st, t_cbus)
+
+
+def _digital_breakdown(ops: float, st: float) -> dict[str, float]:
+    """Latency breakdown of a digital layer's stage (:func:`_digital_stage`)."""
+    return {"digital": st} if ops else ({"interconnect": st} if st else {})
+
+
+def _cycle(stage_ns: list[float], chip_bus_ns: float, sync: bool, pipelined: bool) -> float:
+    """Pipeline cycle (1/throughput) from the stage times (see the module docstring)."""
+    if pipelined:
+        return max(max(stage_ns, default=0.0), 0.0 if sync else chip_bus_ns)
+    return sum(stage_ns)
+
+
+class _Timer:
+    """Timing-only roll-up of the candidate plans of ``duplication: auto``: the cycle of
+    a plan and whether it is compute-set, as :func:`_estimate_plan` finds them (the same
+    helpers on the same numbers), without the energies and the cost tree. The terms of a
+    layer that do not depend on the rest of the plan (per layer and duplication: read
+    steps, bits, training time, digital operations) are kept between the candidates."""
+
+    def __init__(self, chip: _Chip, pl: Plan, sched: Scheduler,
+                 measured: dict[str, dict[str, float]], training: bool) -> None:
+        self.chip, self.sched, self.measured, self.training = chip, sched, measured, training
+        self.first = next((i for i, m in enumerate(pl.layers) if m.is_crossbar), -1)
+        self.pipelined = chip.design.arch.mapping.execution == "pipelined"
+        self._terms: dict[tuple[int, int], tuple] = {}
+
+    def _layer_terms(self, i: int, m: Any) -> tuple:
+        """(crossbar?, chip-bus bits, then read steps, tile-buffer read bits, training
+        factor, training time for a crossbar layer / operations, time per operation for a
+        digital one) of layer ``i`` placed as ``m``."""
+        chip = self.chip
+        ev = self.sched.layer_events(i, m)
+        c = ev.counts
+        chip_bits = c.get("chip_bus_bits", 0)
+        if not m.is_crossbar:
+            _kind, _e_dig, t_op = _digital_op(chip, m.layer, c)
+            return (False, chip_bits, ev.digital_ops, t_op)
+        bits = c["tile_buffer_read_bits"]
+        train_k, t_train = 1.0, 0.0
+        if self.training:
+            # as _estimate_plan: the first weight layer has no transposed read
+            train_k = 1.0 if i == self.first else 2.0
+            bits = bits * train_k
+            design = chip.design
+            lact = _layer_activity(design, self.measured.get(m.name))
+            arr = (chip.base_arr if lact is design.arch.activity
+                   else chip.costs.array(lact))
+            t_train = _train_ns(chip, m.layer, m.partition, arr)
+        return (True, chip_bits, ev.read_steps, bits, train_k, t_train)
+
+    def _stage(self, t: tuple, tiles: float, t_cbus: float) -> tuple[float, float, float]:
+        if t[0]:
+            return _xbar_stage(self.chip, t[2], t[3], tiles, t_cbus, t[4], t[5])
+        return _digital_stage(t[2], t[3], self.chip.lanes, t_cbus), 0.0, 0.0
+
+    def cycle(self, pl: Plan) -> tuple[float, bool]:
+        """(cycle in ns, compute-set) of ``pl`` (see :func:`_is_compute_set`)."""
+        chip = self.chip
+        _bus, t_chip, mesh_rate = chip.chip_bus(pl.chip_tiles)
+        terms = self._terms
+        stage_ns: list[float] = []
+        chip_bus_ns = 0.0
+        top, top_st, top_cbus = -1, 0.0, 0.0
+        for i, m in enumerate(pl.layers):
+            t = terms.get((i, m.duplication))
+            if t is None:
+                t = terms[(i, m.duplication)] = self._layer_terms(i, m)
+            t_cbus = _chip_bus_ns(t[1], m.tiles, chip, t_chip, mesh_rate)
+            chip_bus_ns += t_cbus
+            st = self._stage(t, m.tiles, t_cbus)[0]
+            stage_ns.append(st)
+            if top < 0 or st > top_st:   # the first slowest stage, as max() picks it
+                top, top_st, top_cbus = i, st, t_cbus
+        cycle = _cycle(stage_ns, chip_bus_ns, chip.sync, self.pipelined)
+        raw: list[tuple] = []
+        if top >= 0:
+            # only the slowest stage's breakdown matters to _is_compute_set
+            m = pl.layers[top]
+            t = terms[(top, m.duplication)]
+            st, t_compute, t_data = self._stage(t, m.tiles, top_cbus)
+            lbd = (_xbar_breakdown(chip, st, t_compute, t_data, top_cbus) if t[0]
+                   else _digital_breakdown(t[2], st))
+            raw.append((m, None, None, st, lbd))
+        return cycle, _is_compute_set(raw, cycle, chip.sync, self.pipelined, chip_bus_ns)
+
+
 def _estimate_plan(design: Design, network: Network, pl: Plan, costs: _Costs,
-                   measured: dict[str, dict[str, float]], activity: Any, training: bool,
-                   cycle_only: bool = False) -> tuple[Any, bool]:
+                   measured: dict[str, dict[str, float]], activity: Any, training: bool, *,
+                   chip: _Chip | None = None, scheduler: Scheduler | None = None
+                   ) -> tuple[Estimate, bool]:
     """:func:`estimate_design` of one plan; also whether the cycle is *compute-set*:
     set by the compute of the slowest stage, a weight layer, in a way that fewer copies
     could not beat (so ``duplication: auto`` needs no search over smaller bounds).
-    ``cycle_only``: return the cycle (ns) instead of the Estimate, skipping the tree."""
+    ``chip`` / ``scheduler``: the design's terms and the network's scheduler when the
+    caller already has them (``chip`` must be of ``costs``)."""
     arch = design.arch
-    events = schedule(pl, design)
+    ch = chip if chip is not None else _Chip(design, costs)
+    events = (scheduler or Scheduler(pl, design)).events(pl)
     sub = arch.subarray
-    n_adc = arch.adcs_per_subarray  # column pairs per ADC with analog differential read-out
-    clock_ns = 1e3 / arch.chip.clock_mhz
-    act_bits = sub.dac.bits
-    wbits = arch.weights.bits or sub.cell.bits
-    ps_bits = sub.adc.bits + act_bits + wbits + max(0, (arch.pe.subarrays * arch.tile.pes
-                                                        ).bit_length())
-
-    base_arr = costs.array(arch.activity)
-    adc, dac, mux, sm = costs.adc(), costs.dac(), costs.mux(), costs.switch_matrix()
-    # per-column shift-add over the input bits: ADC code + input bits wide (NeuroSim
-    # ShiftAdd: numBit = ADC bits + input bits); slices and subarrays are then added in
-    # ps_bits-wide adders
-    shadd = costs.digital("shift_add", sub.adc.bits + act_bits)
-    wide_add = costs.digital("adder", ps_bits)
-    pe_tree = costs.digital("adder_tree", max(2, arch.pe.subarrays), ps_bits)
-    tile_tree = costs.digital("adder_tree", max(2, arch.tile.pes), ps_bits)
-    actv = costs.digital("activation", act_bits, function="relu")
-    pe_buf, tile_buf, glb = costs.buffer("pe"), costs.buffer("tile"), costs.buffer("global")
-
-    # ---- areas bottom-up (units)
-    sub_parts = {
-        "array": (base_arr, 1), "adc": (adc, n_adc), "column_mux": (mux, 1),
-        "wl_driver": (dac, 1), "switch_matrix": (sm, 1),
-        # a subarray whose one read gives the whole dot product (one input cycle, all rows
-        # at once) has no per-column shift-add register
-        "shift_add": (shadd, n_adc if (sub.dac.cycles > 1 or sub.rows_per_read < sub.rows)
-                      else 0)}
-    sub_area = sum(c.area_um2 * n for c, n in sub_parts.values() if c is not None)
-    sub_leak_uw = sum(c.leakage_uw * n for c, n in sub_parts.values() if c is not None)
-    pe_core = arch.pe.subarrays * sub_area + n_adc * pe_tree.area_um2 + pe_buf.area_um2
-    pe_bus = costs.bus("pe", arch.pe.subarrays, math.sqrt(pe_core))
-    pe_area = pe_core + pe_bus.area_um2
-    tile_core = (arch.tile.pes * pe_area + n_adc * tile_tree.area_um2
-                 + n_adc * actv.area_um2 + tile_buf.area_um2)
-    tile_bus = costs.bus("tile", arch.tile.pes, math.sqrt(tile_core))
-    tile_area = tile_core + tile_bus.area_um2
-    chip_core = pl.chip_tiles * tile_area + glb.area_um2
-    chip_bus = costs.bus("chip", pl.chip_tiles, math.sqrt(chip_core))
-
-    # ---- per-layer timing
-    rlf = arch.calibration.read_latency_factor
-    sync = arch.chip.synchronous
-    t_conv = max(_t(adc, "convert"), _t(shadd, "op"))
-    if sync:
-        # one chip clock = the analog sensing cycle (array read + one conversion), or the
-        # nominal clock if slower; each column-mux step is one cycle (NeuroSim: the ADC
-        # read takes numColMuxed cycles of the sensing-limited clock)
-        clock_ns = max(clock_ns, rlf * (_t(base_arr, "read") + t_conv))
-        t_step = sub.adc.columns_per_adc * clock_ns
-        read_share = _t(base_arr, "read") / (_t(base_arr, "read") + t_conv)
-    elif adc.info.get("integrating"):
-        # an integrating converter (CCO: the column current sets the oscillator frequency
-        # and the counter counts while the read pulse flows) converts DURING the read
-        # window: one column's read + conversion take the longer of the two
-        t_step = rlf * sub.adc.columns_per_adc * max(_t(base_arr, "read"), t_conv)
-        read_share = min(1.0, _t(base_arr, "read") / max(_t(base_arr, "read"), t_conv))
-    else:
-        t_step = rlf * (_t(base_arr, "read") + sub.adc.columns_per_adc * t_conv)
-        read_share = rlf * _t(base_arr, "read") / t_step if t_step else 0.0
-    lanes = arch.chip.digital_macs_per_cycle
-    xfer_bits = {"tile": arch.tile.buffer.width_bits * arch.tile.buffer.banks,
-                 "chip": arch.chip.interconnect.width_bits}
-    t_tile_rd = max(_t(tile_buf, "read"), clock_ns)
-    t_chip = max(_t(chip_bus, "transfer"), clock_ns)
-    # a 2-D mesh has one router per tile, so the tiles of a layer inject and eject their
-    # data over their own links in parallel; under uniform random traffic a k x k mesh
-    # sustains 4/k flits per node per cycle (bisection bound, Dally & Towles, "Principles
-    # and Practices of Interconnection Networks", 2004, section 3.3.1), 1 for k <= 4
-    mesh_k = math.sqrt(max(1, pl.chip_tiles))
-    mesh_rate = min(1.0, 4.0 / mesh_k) if arch.chip.interconnect.kind == "mesh" else None
+    n_adc = ch.n_adc  # column pairs per ADC with analog differential read-out
+    act_bits = ch.act_bits
+    base_arr, adc, dac, mux, sm = ch.base_arr, ch.adc, ch.dac, ch.mux, ch.sm
+    shadd, wide_add, pe_tree, tile_tree = ch.shadd, ch.wide_add, ch.pe_tree, ch.tile_tree
+    actv, pe_buf, tile_buf, glb = ch.actv, ch.pe_buf, ch.tile_buf, ch.glb
+    sub_parts, sub_leak_uw = ch.sub_parts, ch.sub_leak_uw
+    pe_bus, tile_bus, tile_area = ch.pe_bus, ch.tile_bus, ch.tile_area
+    chip_bus, t_chip, mesh_rate = ch.chip_bus(pl.chip_tiles)
+    sync, t_step, clock_ns = ch.sync, ch.t_step, ch.clock_ns
+    lanes = ch.lanes
+    xfer_bits = ch.xfer_bits
 
     layer_nodes: list[Cost] = []
     raw: list[tuple[Any, Mapping[str, float], dict[str, float], float, dict[str, float]]] = []
@@ -481,6 +710,9 @@ def _estimate_plan(design: Design, network: Network, pl: Plan, costs: _Costs,
     # loop invariants: action energies and access widths (same products as written out)
     e_convert, e_mux, e_drive = _e(adc, "convert"), _e(mux, "switch"), _e(dac, "drive_row")
     e_sm, e_shadd, e_wide_add = _e(sm, "switch"), _e(shadd, "op"), _e(wide_add, "add")
+    # a read-out that weights the input bits in analog (kind "neuron") needs fewer digital
+    # shift-adds than one per conversion (its info says how many)
+    e_shadd *= adc.info.get("shift_adds_per_convert", 1.0)
     e_act = _e(actv, "op")
     add_e = _e(pe_tree, "reduce") / max(1, arch.pe.subarrays - 1)
     tadd_e = _e(tile_tree, "reduce") / max(1, arch.tile.pes - 1)
@@ -542,9 +774,7 @@ def _estimate_plan(design: Design, network: Network, pl: Plan, costs: _Costs,
         e_glb = (c.get("global_buffer_read_bits", 0) / glb_w * e_glb_rd
                  + c.get("global_buffer_write_bits", 0) / glb_w * e_glb_wr)
         e_cbus = c.get("chip_bus_bits", 0) / xfer_bits["chip"] * e_chip_bus
-        t_cbus = c.get("chip_bus_bits", 0) / xfer_bits["chip"] * t_chip
-        if mesh_rate is not None:
-            t_cbus /= max(1.0, float(m.tiles)) * mesh_rate
+        t_cbus = _chip_bus_ns(c.get("chip_bus_bits", 0), m.tiles, ch, t_chip, mesh_rate)
         chip_bus_ns_total += t_cbus
         glb_e["read"] += e_glb
         glb_e["bus"] += e_cbus
@@ -592,8 +822,7 @@ def _estimate_plan(design: Design, network: Network, pl: Plan, costs: _Costs,
                 glb_e["digital"] += e_grad
                 bd["digital"] = bd.get("digital", 0.0) + e_grad
                 # weight-gradient MACs on the digital unit + one batch's row writes, amortised
-                t_train = (math.ceil(lay.macs / lanes) * max(clock_ns, _t(mac, "mac"))
-                           + max(p.row_tiles) * _t(arr, "write_row") / batch)
+                t_train = _train_ns(ch, lay, p, arr)
             # partial sums of the row tiles: added inside a PE first, then across PEs
             assert m.partition is not None
             n_rt = m.partition.n_row_tiles
@@ -627,20 +856,9 @@ def _estimate_plan(design: Design, network: Network, pl: Plan, costs: _Costs,
             leak_uw += n_tiles * (n_adc * (tile_tree.leakage_uw + actv.leakage_uw)
                                   + tile_buf.leakage_uw + tile_bus.leakage_uw)
             per_layer_leak_uw.append(leak_uw)
-            t_compute = ev.read_steps * t_step * train_k + t_train
-            t_data = (c["tile_buffer_read_bits"] / xfer_bits["tile"]) * t_tile_rd / max(
-                1.0, n_tiles)
-            if sync:
-                # NeuroSim's synchronous accounting: read, buffer and bus cycles add up
-                st = t_compute + t_data + t_cbus
-                lbd = {"array": t_compute * read_share, "adc": t_compute * (1 - read_share),
-                       "buffer": t_data, "interconnect": t_cbus}
-            else:
-                st = max(t_compute, t_data)
-                if t_compute >= t_data:
-                    lbd = {"array": st * read_share, "adc": st * (1 - read_share)}
-                else:
-                    lbd = {"buffer": st}
+            st, t_compute, t_data = _xbar_stage(ch, ev.read_steps, c["tile_buffer_read_bits"],
+                                                n_tiles, t_cbus, train_k, t_train)
+            lbd = _xbar_breakdown(ch, st, t_compute, t_data, t_cbus)
             tile_node = _node("tile", [_node("pe", [_node("subarray", sub_leaves)]
                                                      + pe_leaves)] + tile_leaves)
             for leaf in (*sub_leaves, *pe_leaves, *tile_leaves):
@@ -651,37 +869,13 @@ def _estimate_plan(design: Design, network: Network, pl: Plan, costs: _Costs,
         else:
             per_layer_leak_uw.append(0.0)
             ops = ev.digital_ops
-            e_dig = 0.0
-            t_op = clock_ns
-            dig_kind = ""
-            if lay.kind == "matmul":
-                mac = costs.digital("mac_unit", act_bits)
-                e_dig = c.get("mac_op", 0) * _e(mac, "mac")
-                t_op = max(t_op, _t(mac, "mac"))
-                digital_e["mac_unit"] = digital_e.get("mac_unit", 0.0) + e_dig
-                dig_kind = "mac_unit"
-            elif lay.kind == "pool":
-                win = max(1, round(lay.in_elements / max(1, lay.out_elements)))
-                pool = costs.digital("pool", act_bits, window=win,
-                                     kind=lay.pool or "max")
-                e_dig = c.get("pool_op", 0) * _e(pool, "op")
-                t_op = max(t_op, _t(pool, "op"))
-                digital_e["pool"] = digital_e.get("pool", 0.0) + e_dig
-                dig_kind = "pool"
-            elif lay.kind == "add":
-                a8 = costs.digital("adder", act_bits)
-                e_dig = c.get("add_op", 0) * _e(a8, "add")
-                digital_e["adder"] = digital_e.get("adder", 0.0) + e_dig
-                dig_kind = "adder"
-            elif c.get("activation"):
-                e_dig = c["activation"] * _e(actv, "op")
-                digital_e["activation"] = digital_e.get("activation", 0.0) + e_dig
-                dig_kind = "activation"
+            dig_kind, e_dig, t_op = _digital_op(ch, lay, c)
+            if dig_kind:
+                digital_e[dig_kind] = digital_e.get(dig_kind, 0.0) + e_dig
             glb_e["digital"] += e_dig
             bd["digital"] = e_dig
-            st = math.ceil(ops / lanes) * t_op if ops else 0.0
-            st = max(st, t_cbus)
-            lbd = {"digital": st} if ops else ({"interconnect": st} if st else {})
+            st = _digital_stage(ops, t_op, lanes, t_cbus)
+            lbd = _digital_breakdown(ops, st)
             digital_memo[xkey] = (bd, st, lbd, e_glb, e_cbus, t_cbus, dig_kind, e_dig)
         stage_ns.append(st)
         stage_bd.append(lbd)
@@ -690,16 +884,13 @@ def _estimate_plan(design: Design, network: Network, pl: Plan, costs: _Costs,
     # ---- timing rule
     pipelined = arch.mapping.execution == "pipelined"
     latency = sum(stage_ns)
+    cycle = _cycle(stage_ns, chip_bus_ns_total, sync, pipelined)
     if pipelined:
-        cycle = max(max(stage_ns, default=0.0), 0.0 if sync else chip_bus_ns_total)
         rule = ("pipelined: latency = sum of layer stage times (pipeline fill); "
                 "cycle (1/throughput) = slowest stage")
     else:
-        cycle = latency
         rule = "layer-by-layer: latency = cycle = sum of layer stage times"
     compute_set = _is_compute_set(raw, cycle, sync, pipelined, chip_bus_ns_total)
-    if cycle_only:
-        return cycle, compute_set
     lat_bd: dict[str, float] = {}
     for lbd in stage_bd:
         for k, v in lbd.items():

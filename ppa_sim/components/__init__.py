@@ -58,9 +58,12 @@ group "array" -- kinds "1t1r", "0t1r", "sram6t", "sram8t", "1fefet", "c2c"
           i_col_mean_ua (mean column current during a read, µA),
           read_pulse_ns, settle_ns.
 
-group "adc" -- kinds "sar", "flash", "mlsa", "ramp", "cco", "adder_tree"
+group "adc" -- kinds "sar", "flash", "mlsa", "ramp", "cco", "adder_tree", "sa_flash", "neuron"
     (adder_tree: exact digital readout, n = 2^(bits-1) one-bit products summed;
-    info ``exact`` = 1.0 and ``operands`` = n)::
+    info ``exact`` = 1.0 and ``operands`` = n; sa_flash: 2^b - 1 StrongARM SAs whose
+    input gates are the charge-sharing caps, module ``adc_sa_flash``; "cdac_sar": a
+    charge-redistribution SAR summed from its CDAC, comparator, logic and reference,
+    module ``adc_cdac``)::
 
         fn(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec | None = None)
            -> ComponentCost
@@ -80,9 +83,22 @@ group "adc" -- kinds "sar", "flash", "mlsa", "ramp", "cco", "adder_tree"
     "enob_loss_bits" (not adder_tree); mlsa "sense_ns" (1 ns x FO4/FO4_22nm);
     adder_tree "toggle" (0.5); ramp "cycles_per_step" (1),
     "shared_by" (64 columns per ramp/counter), "bias_ua" (2); cco
-    "mean_code_fraction" (0.5).
+    "mean_code_fraction" (0.5), "count_window_ns" (2^bits LSB times), "gain_mhz_per_ua"
+    (none: minimum-size ring), "affine_bits" (0: no per-conversion gain/offset MAC);
+    sa_flash "unit_cap_ff" (1.0), "mean_code_fraction" (0.5);
+    cdac_sar "unit_cap_ff" (1.0), "switching" (0 conventional, 1 monotonic, 2 Vcm-based),
+    "differential" (0; 1 for switching 1/2), "ref_fraction" (1.0), "ref_buffer_ua" (0),
+    "pipelined" (0; 1 sets info ``pipelined`` = 1.0: the CDAC holds the sample, so the
+    estimator overlaps the conversion with the next array read; needs columns_per_adc 1).
+    "neuron" (module ``neuron``: NeuRRAM's integrating voltage-mode neuron) also takes
+    the keyword ``dac: DacSpec | None = None`` (the roll-up passes the subarray's DAC spec
+    to every ADC model whose signature has it): its ``convert`` is one input cycle's share
+    of one MVM; info ``shift_adds_per_convert`` (< 1: the input bits are weighted in
+    analog) scales the roll-up's per-conversion shift-add; params "sample_pj" (1.2),
+    "integrate_pj" (0.25), "step_pj" (0.3), "supply_v" (1.8), "max_phase_bits" (3),
+    "integrate_ns" (270), "step_ns" (300), "phase_ns" (300).
 
-group "dac" -- kinds "wl_driver", "dac", "r2r", "level_shifter"::
+group "dac" -- kinds "wl_driver", "dac", "r2r", "pulse_count", "level_shifter"::
 
         fn(dac: DacSpec, sub: SubarraySpec, tech: Technology, *,
            calibration: CalibrationSpec | None = None) -> ComponentCost
@@ -98,6 +114,9 @@ group "dac" -- kinds "wl_driver", "dac", "r2r", "level_shifter"::
     "r2r" (R-2R ladder DAC per row; ``dac.params`` unit_resistance_ohm,
     ladders, reference_fraction; static V_ref²/R over the read window):
       "drive_row"  ONE row driven for one read cycle.
+    "pulse_count" (module ``dac_pulse_count``: a dac_bits input as x separate unit
+    pulses in the 2^d - 1 slot window; the array's "read" charges the WL per pulse):
+      "drive_row"  ONE full-scale row: wl_driver logic + chain per pulse.
     "level_shifter" (for write voltage > Vdd; one per row and column line):
       "shift"      ONE line shifted to the device write voltage for one
                    write pulse (includes the line's C x V_write^2).

@@ -20,6 +20,8 @@ are built from the node's transistor and standard-cell figures directly.
 
 from __future__ import annotations
 
+import math
+
 from ppa_sim.components._common import (
     DEFAULT_CALIBRATION,
     area_f2_um2,
@@ -29,6 +31,7 @@ from ppa_sim.components._common import (
     cgate_ff,
     e_inv_pj,
     fo4_ns,
+    log2c,
     pn_ratio,
     wmin_um,
 )
@@ -365,35 +368,80 @@ CCO_BIAS_TRANSISTORS = 24.0
 @register("adc", "cco")
 def cco_adc(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec | None = None
             ) -> ComponentCost:
-    """CCO-based ADC: ring oscillator + ripple counter over 2^b LSB periods.
+    """CCO-based ADC: ring oscillator + ripple counter counting over a window.
 
-    E = (2^b / 2)(N_st E_inv + 2 E_dff) + b E_dff  (mean code half scale);
-    t_conv = 2^b t_LSB (FO4/FO4_14nm). params: ``mean_code_fraction`` (0.5),
-    ``enob_loss_bits`` (0.5).
+    The counter counts ring periods (one per t_LSB at full scale) for the counting window
+    T_w (``params.count_window_ns``; default 2^b t_LSB, the shortest window that resolves
+    b bits), so the code range is N = T_w / t_LSB >= 2^b and the mean count N x
+    ``mean_code_fraction``:
+    E = N frac (N_st E_inv + 2 E_dff) + n_c E_dff [+ E_affine], n_c = max(b, ceil(log2 N))
+    counter bits; t_conv = T_w; t_LSB = 300 ps x FO4/FO4_14nm. ``params.affine_bits`` = a
+    > 0 adds a per-conversion digital gain/offset correction (code x per-column scale +
+    per-column offset on a-bit operands: one a x a multiply-accumulate of
+    ``digital.mac_unit``; HERMES' ADC calibration and LDPU affine scaling), one unit per
+    ADC. ``params.gain_mhz_per_ua`` = K (measured converter gain, ring frequency per µA
+    of input current) prices the ring by its current instead: a current-controlled ring's
+    supply current is its control current (the input, mirrored 1:1), I = f / K, so each
+    period draws V_dd / K from the supply whatever the frequency (the stage charging is
+    part of it); default: minimum-size stages, N_st E_inv per period. params:
+    ``mean_code_fraction`` (0.5), ``enob_loss_bits`` (0.5), ``count_window_ns``,
+    ``affine_bits`` (0), ``gain_mhz_per_ua``.
     """
     cal = calib(calibration)
-    allowed = {"mean_code_fraction", "enob_loss_bits"}
+    allowed = {"mean_code_fraction", "enob_loss_bits", "count_window_ns", "affine_bits",
+               "gain_mhz_per_ua"}
     frac = _param(spec, "mean_code_fraction", 0.5, allowed)
     loss = _param(spec, "enob_loss_bits", 0.5, allowed)
     if not 0 < frac <= 1:
         raise bad("subarray.adc.params.mean_code_fraction", "must be in (0, 1]", value=frac)
     b = spec.bits
-    e_dff = node.dff_energy_fj * PJ_PER_FJ
-    periods = 2 ** b * frac
-    e_period = CCO_STAGES * e_inv_pj(node, CCO_STAGE_SIZE, 1.0) + 2.0 * e_dff
-    e = periods * e_period + b * e_dff + thermal_floor_pj(b)
     t_lsb = CCO_T_LSB_NS * node.fo4_delay_ps / CCO_REF_FO4_PS
-    t_conv = 2 ** b * t_lsb
+    t_min = 2 ** b * t_lsb
+    t_conv = _param(spec, "count_window_ns", t_min, allowed)
+    if t_conv < t_min * (1 - 1e-9):
+        raise bad("subarray.adc.params.count_window_ns",
+                  f"a {b}-bit CCO ADC at this node needs a counting window of at least "
+                  f"2^{b} x {t_lsb:.4g} ns (one ring period per LSB)", value=t_conv,
+                  allowed=f">= {t_min:.4g}")
+    affine = _param(spec, "affine_bits", 0.0, allowed)
+    if affine < 0 or affine != int(affine):
+        raise bad("subarray.adc.params.affine_bits", "must be a whole number >= 0 "
+                  "(0 = no digital gain/offset correction)", value=affine)
+    codes = t_conv / t_lsb
+    n_cnt = max(b, log2c(math.ceil(codes - 1e-9)))
+    e_dff = node.dff_energy_fj * PJ_PER_FJ
+    periods = codes * frac
+    e_ring = CCO_STAGES * e_inv_pj(node, CCO_STAGE_SIZE, 1.0)
+    if "gain_mhz_per_ua" in spec.params:
+        gain = spec.params["gain_mhz_per_ua"]
+        if gain <= 0:
+            raise bad("subarray.adc.params.gain_mhz_per_ua", "must be > 0", value=gain)
+        # V_dd x (f / K) x (1 / f): J per period; K in MHz/µA = Hz/A
+        e_ring = node.vdd_v / (gain * MEGA / A_PER_UA) * PJ_PER_J
+    e_period = e_ring + 2.0 * e_dff
+    e = periods * e_period + n_cnt * e_dff + thermal_floor_pj(b)
     a_t = area_f2_um2(node, node.inv_area_f2) / 2.0
     a = (CCO_STAGES * CCO_STAGE_SIZE * area_f2_um2(node, node.inv_area_f2)
-         + 2 * b * area_f2_um2(node, node.dff_area_f2) + CCO_BIAS_TRANSISTORS * a_t)
+         + 2 * n_cnt * area_f2_um2(node, node.dff_area_f2) + CCO_BIAS_TRANSISTORS * a_t)
+    leak = 0.0
+    e_aff = 0.0
+    if affine:
+        from ppa_sim.components.digital import mac_unit
+
+        mac = mac_unit(int(affine), node)
+        e_aff = mac.energy_pj("mac")
+        e += e_aff
+        a += mac.area_um2
+        leak += mac.leakage_uw
     f_max = NS_PER_S / t_conv / MEGA
     fs = _rate(spec, f_max, f_max, "cco")
     # integrating: the counter counts while the column current flows (HERMES applies the
     # PWM inputs and counts CCO periods in the same window), so the estimator overlaps the
     # conversion with the array read
-    return _result(e, a, fs, f_max, max(1.0, b - loss), cal,
-                   ring_freq_ghz=1.0 / t_lsb, integrating=1.0)
+    return _result(e, a, fs, f_max, max(1.0, b - loss), cal, leakage_uw=leak,
+                   ring_freq_ghz=1.0 / t_lsb, integrating=1.0, code_range=codes,
+                   counter_bits=float(n_cnt), affine_energy_pj=e_aff,
+                   ring_energy_per_period_pj=e_ring)
 
 
 # ----------------------------------------------------------------------------- adder tree

@@ -39,18 +39,21 @@ from dataclasses import dataclass
 from ppa_sim.components._common import (
     area_f2_um2,
     bad,
+    c_inv_in_ff,
+    c_inv_out_ff,
     calib,
     cdrain_ff,
     cgate_ff,
     f_um,
     leak_uw,
+    pn_ratio,
     settle_factor,
     wmin_um,
 )
 from ppa_sim.components.registry import register
 from ppa_sim.cost import ActionCost, ComponentCost
 from ppa_sim.spec.architecture import ActivitySpec, CalibrationSpec, SubarraySpec
-from ppa_sim.spec.technology import Technology
+from ppa_sim.spec.technology import CmosNode, Technology
 from ppa_sim.units import (
     F_PER_FF,
     NS_PER_S,
@@ -149,6 +152,49 @@ def c2c_line_cap_ff(sub: SubarraySpec) -> float:
     return sub.cols * sub.cell.bits * sub.cell.unit_cap_ff
 
 
+#: Local weight multiplexing of the C-2C cells (Wang et al., JSSC 2023: 9T SRAM cells, one
+#: of ``weight_sets`` words per ladder bit selected by a select word line): one minimum
+#: select transistor per SRAM bit on its set's select line; the mux output node of each
+#: ladder bit carries the ``weight_sets`` select drains plus the ladder bit switch's control
+#: (two pass gates and two inverters per bit: CiMLoop's c2c_multiplier component list).
+C2C_SWITCH_PASS_GATES = 2
+C2C_SWITCH_INVERTERS = 2
+#: Probability that a ladder bit's selected weight changes state and rises (0 -> 1) when
+#: the select moves to another set: uncorrelated, equiprobable bits -> 1/4.
+C2C_BIT_RISE_PROBABILITY = 0.25
+
+
+def c2c_control_energy_pj(sub: SubarraySpec, tech: Technology, width_um: float
+                          ) -> tuple[float, float]:
+    """(select, reset) energy (pJ) of ONE read of a c2c subarray.
+
+    select (only with ``weight_sets`` > 1; the sets are cycled from one read to the next,
+    CiMLoop's model of the macro fires its select word-line drivers once per input): per
+    row one select line rises, E = rows (cols bits C_g + c_wire W) Vdd², and the ladder
+    bits whose selected weight rises charge their mux output node, E = rows cols bits
+    p_rise (sets C_d + 2 C_pg + 2 (C_in + C_out)) Vdd².
+    reset: charge-domain arrays reset their capacitors before every evaluation (e.g.
+    H. Valavi et al., IEEE JSSC 54(6), 2019): one minimum reset transistor per ladder node
+    on a per-row reset line that rises once per read, E = rows (cols bits C_g + c_wire W) Vdd².
+    """
+    node = tech.node
+    vdd = node.vdd_v
+    w = wmin_um(node)
+    cg, cd = cgate_ff(node, w), cdrain_ff(node, w)
+    bits_row = sub.cols * sub.cell.bits
+    c_line = bits_row * cg + node.wires.local.c_ff_per_um * width_um
+    e_reset = sub.rows * pj_from_ff_v2(c_line, vdd)
+    e_select = 0.0
+    if sub.cell.weight_sets > 1:
+        c_pg = cg + cdrain_ff(node, w) + cgate_ff(node, pn_ratio(node) * w)
+        c_inv = c_inv_in_ff(node) + c_inv_out_ff(node)
+        c_mux = (sub.cell.weight_sets * cd + C2C_SWITCH_PASS_GATES * c_pg
+                 + C2C_SWITCH_INVERTERS * c_inv)
+        e_select = sub.rows * (pj_from_ff_v2(c_line, vdd) + bits_row * C2C_BIT_RISE_PROBABILITY
+                               * pj_from_ff_v2(c_mux, vdd))
+    return e_select, e_reset
+
+
 def cell_area_f2(sub: SubarraySpec, tech: Technology) -> float:
     """Cell area in F² for the subarray's cell type."""
     ctype = sub.cell.type
@@ -167,10 +213,11 @@ def cell_area_f2(sub: SubarraySpec, tech: Technology) -> float:
             raise bad("subarray.cell.type", f"device {dev.name!r} gives no selector-less (0T1R) "
                       "cell area (cell_area_0t1r_f2)", value="0t1r", allowed="1t1r")
         return dev.cell_area_0t1r_f2
+    # a multi-bit SRAM cell is ``bits`` bit cells (one bit each)
     if ctype == "sram6t":
-        return tech.node.sram_cell_area_f2
+        return tech.node.sram_cell_area_f2 * sub.cell.bits
     if ctype == "sram8t":
-        return tech.node.sram_cell_area_f2 * SRAM8T_AREA_RATIO
+        return tech.node.sram_cell_area_f2 * SRAM8T_AREA_RATIO * sub.cell.bits
     if ctype == "1fefet":
         return dev.cell_area_f2
     raise bad("subarray.cell.type", "unknown cell type", value=ctype)  # pragma: no cover
@@ -193,19 +240,42 @@ def _gate_width_um(sub: SubarraySpec, tech: Technology, cell_w_um: float) -> flo
     return 0.0  # 0T1R: no transistor
 
 
+def cell_pitches_um(sub: SubarraySpec, node: CmosNode, cell_area_um2: float
+                    ) -> tuple[float, float]:
+    """(width, height) in µm of one cell of ``cell_area_um2``.
+
+    Default: a square cell, never narrower than one local-wire pitch per line. A
+    ``sub.column_pitch_um`` / ``sub.row_pitch_um`` (a pitch-matched periphery or a
+    published layout) fixes that side; the other side keeps the square cell's side when
+    the fixed pitch is wider (the cell is padded to the periphery pitch: its area grows)
+    and grows to keep the cell area when it is narrower (the cell is re-laid out tall).
+    """
+    wire_um = node.wires.local.pitch_nm * UM_PER_NM
+    side = max(math.sqrt(cell_area_um2), wire_um)
+    cw, ch = sub.column_pitch_um, sub.row_pitch_um
+    if cw is None and ch is None:
+        return side, side
+    if cw is not None and ch is not None:
+        return cw, ch
+    if cw is not None:
+        return cw, max(side, cell_area_um2 / cw, wire_um)
+    assert ch is not None
+    return max(side, cell_area_um2 / ch, wire_um), ch
+
+
 def parasitics(sub: SubarraySpec, tech: Technology) -> LineParasitics:
     """Geometry, WL/BL resistance and capacitance of one subarray."""
     node = tech.node
     a_f2 = cell_area_f2(sub, tech)
-    side = math.sqrt(area_f2_um2(node, a_f2))
-    # square cells, but never narrower than one local-wire pitch per line
-    pitch_um = node.wires.local.pitch_nm * UM_PER_NM
-    cw = ch = max(side, pitch_um)
+    cw, ch = cell_pitches_um(sub, node, area_f2_um2(node, a_f2))
     width = sub.cols * cw
     height = sub.rows * ch
     wire = node.wires.local
     wg = _gate_width_um(sub, tech, cw)
-    c_wl = wire.c_ff_per_um * width + sub.cols * cgate_ff(node, wg)
+    # a multi-bit SRAM "cell" is ``bits`` bit cells side by side (Sinangil et al., JSSC 2021:
+    # 4 bit cells per charge-shared 4-bit weight), each hanging its gate on the word line
+    gates = sub.cell.bits if _is_sram_cell(sub) else 1
+    c_wl = wire.c_ff_per_um * width + sub.cols * gates * cgate_ff(node, wg)
     if sub.cell.type == "c2c":
         # the input line also carries the ladders' shunt capacitors (worst case: every
         # weight bit 1 connects its C to the line); their charge is the cell energy
@@ -221,17 +291,31 @@ def parasitics(sub: SubarraySpec, tech: Technology) -> LineParasitics:
                           wl_voltage_v=wl_v)
 
 
+def wl_levels(sub: SubarraySpec, tech: Technology) -> tuple[float, float]:
+    """(high, low) word-line levels (V) of a 1T1R read: ``sub.wl_high_voltage_v`` (None =
+    the node's Vdd) and ``sub.wl_low_voltage_v``. A read draws C_WL (high - low) high per
+    switched word line from the high supply (the charge C_WL (high - low) at that level)."""
+    v_hi = tech.node.vdd_v if sub.wl_high_voltage_v is None else sub.wl_high_voltage_v
+    v_lo = sub.wl_low_voltage_v
+    if v_lo >= v_hi:
+        raise bad("subarray.wl_low_voltage_v", f"must be below the word-line high level "
+                  f"({v_hi:g} V, the node's Vdd unless subarray.wl_high_voltage_v is set)",
+                  value=v_lo, allowed=f"< {v_hi:g}")
+    return v_hi, v_lo
+
+
 def read_window(sub: SubarraySpec, tech: Technology) -> tuple[float, float]:
     """(window_ns, energy weight): the read window of one cycle and the factor
     that multiplies (input density x pulse) for the cell energy.
 
     Bit-serial and voltage-DAC inputs use one read pulse; a multi-bit
     ``wl_driver`` is pulse-width modulated: 2^b - 1 unit pulses per window,
-    a row with normalised level x conducts for x of the window.
+    a row with normalised level x conducts for x of the window. A ``pulse_count``
+    driver fills the same window with x separate unit pulses (same conduction time).
     """
     pulse = tech.device.read_pulse_ns * sram_node_scales(sub, tech)[0]
     d = sub.dac
-    if d.dac_bits > 1 and d.kind == "wl_driver":
+    if d.dac_bits > 1 and d.kind in ("wl_driver", "pulse_count"):
         steps = 2 ** d.dac_bits - 1
         return pulse * steps, float(steps)
     return pulse, 1.0
@@ -251,7 +335,7 @@ def array_cost(sub: SubarraySpec, tech: Technology, *, activity: ActivitySpec | 
     if not dev.nonvolatile or sub.cell.type.startswith("sram") or sub.cell.type == "c2c":
         # two off transistors leak per cell (one inverter of the latch + one pass gate)
         bits_per_cell = (sub.cell.bits * sub.cell.weight_sets if sub.cell.type == "c2c"
-                         else 1)
+                         else sub.cell.bits if _is_sram_cell(sub) else 1)
         leak = sub.rows * sub.cols * bits_per_cell * leak_uw(node, 2 * wmin_um(node))
 
     # ---- read: one cycle
@@ -264,6 +348,15 @@ def array_cost(sub: SubarraySpec, tech: Technology, *, activity: ActivitySpec | 
     active = n_rows * dens
     c_wl_wire = p.c_wl_ff - (c2c_line_cap_ff(sub) if sub.cell.type == "c2c" else 0.0)
     e_wl = active * pj_from_ff_v2(c_wl_wire, p.wl_voltage_v)
+    if sub.cell.type == "1t1r" and (sub.wl_high_voltage_v is not None
+                                    or sub.wl_low_voltage_v > 0 or sub.wl_all_rows):
+        # opt-in word-line levels (NeuRRAM: 0.9 <-> 2.2 V, every WL switching each cycle):
+        # each switched WL swings V_low -> V_high from the V_high supply
+        v_hi, v_lo = wl_levels(sub, tech)
+        e_wl = ((n_rows if sub.wl_all_rows else active) * c_wl_wire * (v_hi - v_lo) * v_hi
+                * PJ_PER_FJ)
+    if sub.dac.kind == "pulse_count":
+        e_wl *= weight  # every unit pulse charges the word line again (2^d - 1 at full scale)
     e_bl = sub.cols * pj_from_ff_v2(p.c_bl_ff, v_rd)
     # I V t: S * V² * ns -> J * 1e-9 -> pJ
     e_cell = (active * sub.cols * g_mean * v_rd * v_rd * dev.read_pulse_ns * t_scale * weight
@@ -278,6 +371,7 @@ def array_cost(sub: SubarraySpec, tech: Technology, *, activity: ActivitySpec | 
                  / (p.c_bl_ff * F_PER_FF))
         e_bl = sub.cols * p.c_bl_ff * v_rd * dv * PJ_PER_FJ
         e_cell = 0.0
+    e_ctrl = 0.0  # c2c: weight-set select and ladder reset lines
     if sub.cell.type == "c2c":
         # charge domain: per active unit the 1-bits' ladder capacitors (C + 2C) charge to the
         # input level (mean normalised level = input density) from the Vdd-supplied DAC line;
@@ -287,9 +381,11 @@ def array_cost(sub: SubarraySpec, tech: Technology, *, activity: ActivitySpec | 
                     * sub.cell.unit_cap_ff)
         e_cell = n_rows * sub.cols * c_ladder * dens * vdd * vdd * PJ_PER_FJ
         e_bl = sub.cols * 0.5 * pj_from_ff_v2(p.c_bl_ff, vdd)
+        e_select, e_reset = c2c_control_energy_pj(sub, tech, p.width_um)
+        e_ctrl = e_select + e_reset
     e_wl *= cal.wire_energy_factor
     e_bl *= cal.wire_energy_factor
-    e_read = e_wl + e_bl + e_cell
+    e_read = e_wl + e_bl + e_cell + e_ctrl
     # settling: WL distributed RC, BL through the active cells in parallel
     bits = sub.adc.bits
     tau_wl = ns_from_ohm_ff(0.5 * p.r_row_ohm, p.c_wl_ff)
@@ -298,6 +394,11 @@ def array_cost(sub: SubarraySpec, tech: Technology, *, activity: ActivitySpec | 
     tau_bl = ns_from_ohm_ff(0.5 * p.r_col_ohm + r_src, p.c_bl_ff)
     settle = settle_factor(bits) * (tau_wl + tau_bl)
     t_read = window_ns + settle
+    if sub.cell.type == "c2c":
+        # charge domain: no sensing interval follows the settling -- the evaluation window
+        # (inputs held on the rows) IS the time the rows, ladders and column settle in; the
+        # ADC samples the column at its end. The window must at least cover the settling.
+        t_read = max(window_ns, settle)
     i_col_ua = 0.0 if sub.cell.type == "c2c" else active * g_mean * v_rd * UA_PER_A
 
     # ---- write: per pulse, device energy + WL/BL charged to the write voltage
@@ -336,6 +437,7 @@ def array_cost(sub: SubarraySpec, tech: Technology, *, activity: ActivitySpec | 
             "g_mean_us": g_mean * UA_PER_A, "i_col_mean_ua": i_col_ua,
             "read_pulse_ns": window_ns, "settle_ns": settle,
             "read_energy_wl_pj": e_wl, "read_energy_bl_pj": e_bl, "read_energy_cell_pj": e_cell,
+            "read_energy_control_pj": e_ctrl,
         },
     )
 

@@ -75,6 +75,12 @@ ROUTING_OVERHEAD = 1.15
 #: retention 40 µs at hot temperature (same family; refresh every 40 µs).
 EDRAM_CELL_F2 = 33.0
 EDRAM_RETENTION_NS = 40000.0
+#: eDRAM word lines are boosted above Vdd so the access transistor passes a full '1':
+#: V_PP = 1.5 V for CACTI 6.5's 32-nm LP-DRAM (technology.cc, curr_vpp; the POWER7 eDRAM
+#: uses 1.7 V, Barth et al. JSSC 2011). V_PP comes from an on-chip charge pump: an
+#: n-stage pump (n = ceil(V_PP / Vdd) - 1 stages above Vdd) draws (n + 1) x the charge it
+#: delivers from Vdd at best, so one word-line swing costs C_WL x V_PP x (n + 1) x Vdd.
+EDRAM_VPP_V = 1.5
 #: Register file: 2-read/1-write ported latch cell ~ 2.5 x a 6T cell
 #: (extra ports add two tracks each way; CACTI's multiport area model).
 RF_CELL_RATIO = 2.5
@@ -145,6 +151,10 @@ def buffer_cost(spec: BufferSpec, node: CmosNode, *, cell_kind: str,
     # WL driver chain (FO4-tapered, internal nodes) and precharge devices
     # (3 per column: two pull-ups + equaliser, gates switched every access)
     _, chain = buffer_chain_stages(c_wl, c_inv_in_ff(node))
+    if cell_kind == "edram" and EDRAM_VPP_V > v:
+        # boosted word line through the charge pump (see EDRAM_VPP_V)
+        pump_ratio = math.ceil(EDRAM_VPP_V / v)
+        e_wl = c_wl * EDRAM_VPP_V * pump_ratio * v * PJ_PER_FJ
     e_wl += pj_from_ff_v2(chain * (c_inv_in_ff(node) + c_inv_out_ff(node)), v)
     e_pre = pj_from_ff_v2(cols * 3 * cgate_ff(node, 2 * wmin), v)
     e_read = e_dec + e_wl + e_pre + e_bl_read + e_sa + e_bus

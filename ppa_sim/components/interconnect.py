@@ -26,6 +26,10 @@ Topologies:
 * ``mesh``: sqrt(N) x sqrt(N) routers, link length S / sqrt(N); ``hop`` = one
   router traversal (input buffer write + read, crossbar, arbitration) plus one
   link; ``transfer`` = average hops of uniform traffic, 2 (k² - 1) / (3k) + 1.
+  With ``spec.router == "vc"`` the routers are ORION 2.0-style input-buffered
+  virtual-channel routers (:func:`vc_router`), optionally shared by
+  ``params.concentration`` endpoints each (a concentrated mesh); ``spec.params``
+  holds their knobs (``VC_ROUTER_DEFAULTS``). Other kinds take no router knobs.
 """
 
 from __future__ import annotations
@@ -38,7 +42,10 @@ from ppa_sim.components._common import (
     c_inv_in_ff,
     c_inv_out_ff,
     calib,
+    cdrain_ff,
+    cgate_ff,
     dff_energy_pj,
+    f_um,
     fo4_ns,
     leak_uw,
     need_fraction,
@@ -140,6 +147,7 @@ def htree(spec: InterconnectSpec, node: CmosNode, *, endpoints: int, span_um: fl
           toggle: float = 0.5) -> ComponentCost:
     """H-tree from a root at the centre to ``endpoints`` leaves over a square of side ``span_um``."""
     lvl = _common(spec, endpoints, span_um, toggle, level)
+    _no_router_params(spec)
     cal = calib(calibration)
     wire = _Wire(node, lvl, toggle, cal.wire_energy_factor)
     levels = max(1, (endpoints - 1).bit_length())
@@ -161,6 +169,7 @@ def bus(spec: InterconnectSpec, node: CmosNode, *, endpoints: int, span_um: floa
     """Shared bus of length ``span_um`` with a tri-state tap per endpoint; a
     transfer charges the whole line (every tap's load) once per bit."""
     lvl = _common(spec, endpoints, span_um, toggle, level)
+    _no_router_params(spec)
     cal = calib(calibration)
     wire = _Wire(node, lvl, toggle, cal.wire_energy_factor)
     c_tap = endpoints * (c_inv_in_ff(node, 2.0) + c_inv_out_ff(node, 4.0))
@@ -172,14 +181,170 @@ def bus(spec: InterconnectSpec, node: CmosNode, *, endpoints: int, span_um: floa
     return _result(spec, wire, e, t, span_um, 0.5 * span_um, a_tap, leak, cal)
 
 
+#: ORION 2.0 router model (A. B. Kahng, B. Li, L.-S. Peh, K. Samadi, "ORION 2.0: A fast and
+#: accurate NoC power and area model for early-stage design space exploration", DATE 2009;
+#: release 2.0 SIM_technology_v2.h): its 32-nm NVT layout figures, expressed in multiples
+#: of F = 32 nm so they scale with the node. 32-nm values = the release's 65-nm figures x
+#: its 32-nm scale factors (SCALE_H 0.77, SCALE_W 0.26, SCALE_BW 0.53, SCALE_Crs 0.49,
+#: SCALE_T 0.6352 for NVT gates).
+ORION_F_UM = 0.032
+#: FIFO (register-file) cell: height 2.1 µm x 0.77, width 1.4 µm x 0.26; word/bit-line
+#: spacing 0.8 µm x 0.53 (one per port and side).
+ORION_REG_CELL_H_F = 2.1 * 0.77 / ORION_F_UM
+ORION_REG_CELL_W_F = 1.4 * 0.26 / ORION_F_UM
+ORION_LINE_SPACING_F = 0.8 * 0.53 / ORION_F_UM
+#: Matrix-crossbar track (crosspoint cell side): 2.06 µm x 0.49.
+ORION_XBAR_TRACK_F = 2.06 * 0.49 / ORION_F_UM
+#: Gate areas (µm² at 65 nm x SCALE_T 0.6352), in F²: NOR2 2.52, INV 1.44, DFF 8.28,
+#: 2/3/4-input mux 6.12 / 9.36 / 12.6.
+_ORION_T = 0.6352095
+ORION_NOR_F2 = 2.52 * _ORION_T / ORION_F_UM ** 2
+ORION_INV_F2 = 1.44 * _ORION_T / ORION_F_UM ** 2
+ORION_DFF_F2 = 8.28 * _ORION_T / ORION_F_UM ** 2
+ORION_MUX_F2 = {2: 6.12 * _ORION_T / ORION_F_UM ** 2, 3: 9.36 * _ORION_T / ORION_F_UM ** 2,
+                4: 12.6 * _ORION_T / ORION_F_UM ** 2}
+#: Arbiter placement spacing (ORION 2.0 router area model: +30 % per arbiter) and the mux
+#: tree's wiring overhead (1.5 x the muxes' area).
+ORION_ARBITER_SPACING = 1.3
+ORION_MUX_TREE_OVERHEAD = 1.5
+#: ``router: vc`` knobs and their defaults: ORION 2.0's shipped router configuration
+#: (SIM_port.h: in_buf_set 4 flits per virtual channel, 1 virtual channel, SRAM FIFOs with
+#: one read and one write port, MULTREE_CROSSBAR of degree-4 muxes, round-robin arbiters,
+#: 3 pipeline stages). ``router_ports`` defaults to 4 neighbours + ``concentration`` local
+#: ports; ``mux_degree`` 0 selects ORION's matrix crossbar.
+VC_ROUTER_DEFAULTS: dict[str, float] = {"concentration": 1.0, "router_ports": 0.0,
+                                        "virtual_channels": 1.0, "buffer_flits": 4.0,
+                                        "mux_degree": 4.0, "pipeline_stages": 3.0}
+
+
+def _no_router_params(spec: InterconnectSpec) -> None:
+    if spec.router != "compact" or spec.params:
+        raise bad("interconnect.router", f"a {spec.kind} interconnect has no router knobs",
+                  value={"router": spec.router, "params": dict(spec.params)},
+                  allowed="router: compact, no params (only a mesh takes them)")
+
+
+def _vc_params(spec: InterconnectSpec) -> dict[str, int]:
+    unknown = set(spec.params) - set(VC_ROUTER_DEFAULTS)
+    if unknown:
+        raise bad("interconnect.params", "unknown parameter(s) for a vc mesh router",
+                  value=sorted(unknown), allowed=", ".join(sorted(VC_ROUTER_DEFAULTS)))
+    p = {**VC_ROUTER_DEFAULTS, **spec.params}
+    out: dict[str, int] = {}
+    for k, v in p.items():
+        if v != int(v) or v < (0 if k in ("router_ports", "mux_degree") else 1):
+            raise bad(f"interconnect.params.{k}", "must be a positive whole number", value=v,
+                      allowed=">= 1" if k not in ("router_ports", "mux_degree") else ">= 0")
+        out[k] = int(v)
+    if out["router_ports"] == 0:
+        out["router_ports"] = 4 + out["concentration"]
+    if out["router_ports"] < out["concentration"] + 1:
+        raise bad("interconnect.params.router_ports", "fewer ports than local endpoints + 1",
+                  value=out["router_ports"], allowed=f">= {out['concentration'] + 1}")
+    if out["mux_degree"] not in (0, 2, 3, 4):
+        raise bad("interconnect.params.mux_degree", "ORION crossbar mux degree",
+                  value=out["mux_degree"], allowed="0 (matrix crossbar), 2, 3, 4")
+    if out["pipeline_stages"] < 2:
+        raise bad("interconnect.params.pipeline_stages", "a router needs >= 2 stages",
+                  value=out["pipeline_stages"], allowed=">= 2")
+    return out
+
+
+def _rr_arbiter_f2(req: int) -> float:
+    """Round-robin arbiter of ``req`` requesters (ORION 2.0: 6 NOR + 2 INV + 1 DFF per
+    requester, +30 % spacing), F²."""
+    return (6 * req * ORION_NOR_F2 + 2 * req * ORION_INV_F2 + req * ORION_DFF_F2) \
+        * ORION_ARBITER_SPACING
+
+
+def vc_router(w: int, node: CmosNode, p: dict[str, int], toggle: float) -> dict[str, float]:
+    """Input-buffered virtual-channel router after ORION 2.0: area (µm²), energy of one
+    flit's traversal (pJ), clock energy per cycle (pJ), leakage (µW)."""
+    ports, vcs, depth = p["router_ports"], p["virtual_channels"], p["buffer_flits"]
+    deg = p["mux_degree"]
+    fu = f_um(node)
+    v = node.vdd_v
+    # --- area: SRAM FIFOs (1R + 1W port), crossbar, switch + VC allocators
+    cell_h = (ORION_REG_CELL_H_F + 2 * ORION_LINE_SPACING_F) * fu
+    cell_w = (ORION_REG_CELL_W_F + 2 * 2 * ORION_LINE_SPACING_F) * fu
+    a_buf = ports * vcs * depth * w * cell_h * cell_w
+    if deg == 0:
+        xbar_side = ports * w * ORION_XBAR_TRACK_F * fu
+        a_xbar = xbar_side ** 2
+        levels = 1
+    else:
+        levels = max(1, math.ceil(math.log(ports) / math.log(deg) - 1e-9))
+        n_mux = (deg ** levels - 1) // (deg - 1)
+        a_xbar = ports * w * ports * ORION_MUX_TREE_OVERHEAD * n_mux * ORION_MUX_F2[deg] * fu ** 2
+        xbar_side = math.sqrt(a_xbar)
+    a_sw = ports * _rr_arbiter_f2(vcs) + ports * _rr_arbiter_f2(ports - 1)
+    a_vc = 0.0
+    if vcs > 1:  # two-stage VC allocator: V:1 per input VC, (P-1)V:1 per output VC
+        a_vc = ports * vcs * (_rr_arbiter_f2(vcs) + _rr_arbiter_f2((ports - 1) * vcs))
+    area = a_buf + a_xbar + (a_sw + a_vc) * fu ** 2
+    # --- energy of one flit (node capacitances on ORION's geometry)
+    loc = node.wires.local
+    wl_c = loc.c_ff_per_um * w * cell_w + w * 2 * cgate_ff(node, wmin_um(node))
+    bl_c = loc.c_ff_per_um * depth * cell_h + depth * cdrain_ff(node, wmin_um(node))
+    drv = c_inv_in_ff(node, 4.0) + c_inv_out_ff(node, 4.0)
+    # write: word line + the flit's bit lines (full swing) + write drivers
+    e_write = pj_from_ff_v2(wl_c, v) + toggle * w * pj_from_ff_v2(bl_c + drv, v)
+    # read: word line + precharged single-ended bit lines discharged (full swing) + sense inv.
+    e_read = pj_from_ff_v2(wl_c, v) + toggle * w * pj_from_ff_v2(
+        bl_c + c_inv_in_ff(node) + c_inv_out_ff(node), v)
+    # crossbar, per bit (ORION 2.0's crossbar geometry, the node's wire and device caps):
+    # matrix: the input line crosses the P x w output tracks and loads P tri-state
+    # crosspoints, the output line crosses the P x w input tracks and P crosspoint drains;
+    # mux tree: the input line runs to the P output trees (ORION: P w track x P/2 plus
+    # 5 lambda risers per track), loads P leaf mux inputs, then ``levels`` - 1 internal
+    # mux nodes and the root's output driver
+    inter_c = node.wires.intermediate.c_ff_per_um
+    track = ORION_XBAR_TRACK_F * fu
+    c_mux_in = cdrain_ff(node, 2 * wmin_um(node)) + cgate_ff(node, 2 * wmin_um(node))
+    if deg == 0:
+        c_in = xbar_side * inter_c + ports * c_inv_in_ff(node, 2.0)
+        c_out = xbar_side * inter_c + ports * c_inv_out_ff(node, 2.0) + drv
+    else:
+        in_len = ports * w * (track + 2.5 * fu) * (ports / 2.0)  # 5 lambda = 2.5 F
+        c_in = in_len * inter_c + ports * c_mux_in
+        c_out = (levels - 1) * deg * c_mux_in + deg * cdrain_ff(node, 2 * wmin_um(node)) + drv
+    e_xbar = toggle * w * pj_from_ff_v2(c_in + c_out, v)
+    # switch allocation: one (P-1):1 round-robin arbitration, half its gates toggling,
+    # plus its priority flip-flops
+    r = ports - 1
+    e_arb = 0.5 * 8 * r * pj_from_ff_v2(c_inv_in_ff(node) + c_inv_out_ff(node), v) \
+        + r * dff_energy_pj(node)
+    e_flit = e_read + e_write + e_xbar + e_arb
+    # clock: pipeline registers between the stages of every port (two clock edges/cycle)
+    reg_bits = (p["pipeline_stages"] - 1) * ports * w
+    e_clock = reg_bits * pj_from_ff_v2(2 * c_inv_in_ff(node), v)
+    # leakage: FIFO cells (two inverters + two access devices) and the logic gates
+    n_gates = (a_sw + a_vc) / node.inv_area_f2 + ports * w * (levels * deg + 2)
+    leak = (ports * vcs * depth * w * leak_uw(node, 3 * wmin_um(node))
+            + n_gates * leak_uw(node, 1.5 * wmin_um(node)))
+    return {"area_um2": area, "buffer_area_um2": a_buf, "crossbar_area_um2": a_xbar,
+            "allocator_area_um2": (a_sw + a_vc) * fu ** 2, "flit_energy_pj": e_flit,
+            "buffer_energy_pj": e_read + e_write, "crossbar_energy_pj": e_xbar,
+            "arbiter_energy_pj": e_arb, "clock_energy_pj": e_clock, "leakage_uw": leak,
+            "ports": float(ports), "crossbar_side_um": xbar_side}
+
+
 @register("interconnect", "mesh")
 def mesh(spec: InterconnectSpec, node: CmosNode, *, endpoints: int, span_um: float,
          level: str | None = None, calibration: CalibrationSpec | None = None,
          toggle: float = 0.5) -> ComponentCost:
-    """2-D mesh NoC: one 5-port router per endpoint, links of span/sqrt(N)."""
+    """2-D mesh NoC: one 5-port router per endpoint, links of span/sqrt(N).
+
+    ``router: vc``: ORION 2.0-style input-buffered virtual-channel routers (see
+    :func:`vc_router`), each shared by ``params.concentration`` endpoints (a concentrated
+    mesh): ceil(N / c) routers on a sqrt x sqrt grid."""
     lvl = _common(spec, endpoints, span_um, toggle, level)
     cal = calib(calibration)
     wire = _Wire(node, lvl, toggle, cal.wire_energy_factor)
+    if spec.router == "vc":
+        return _vc_mesh(spec, node, endpoints, span_um, wire, cal, toggle)
+    if spec.params:
+        _no_router_params(spec)
     k = max(1, math.ceil(math.sqrt(endpoints)))
     link_um = span_um / k
     w = spec.width_bits
@@ -213,3 +378,37 @@ def mesh(spec: InterconnectSpec, node: CmosNode, *, endpoints: int, span_um: flo
                    router_area_um2=a_router, router_energy_pj=e_router)
 
 
+
+
+def _vc_mesh(spec: InterconnectSpec, node: CmosNode, endpoints: int, span_um: float,
+             wire: _Wire, cal: CalibrationSpec, toggle: float) -> ComponentCost:
+    """Concentrated 2-D mesh of ORION 2.0-style virtual-channel routers."""
+    p = _vc_params(spec)
+    w = spec.width_bits
+    r = vc_router(w, node, p, toggle)
+    ports = p["router_ports"]
+    n_routers = math.ceil(endpoints / p["concentration"])
+    k = max(1, math.ceil(math.sqrt(n_routers)))
+    link_um = span_um / k
+    # clock power is paid every cycle; charged per flit at its full-load share (every
+    # port forwarding one flit per cycle), i.e. idle routers are clock-gated
+    e_router = r["flit_energy_pj"] + r["clock_energy_pj"] / ports
+    e_link = w * wire.e_pj_per_um * link_um
+    t_router = p["pipeline_stages"] * ROUTER_STAGE_FO4 * fo4_ns(node)
+    t_link = wire.delay_ns(link_um)
+    hops = 2.0 * (k * k - 1) / (3.0 * k) + 1.0
+    e_hop, t_hop = e_router + e_link, t_router + t_link
+    total_links = 2 * k * (k - 1) * link_um
+    return _result(spec, wire, hops * e_hop, hops * t_hop, total_links, hops * link_um,
+                   n_routers * r["area_um2"], n_routers * r["leakage_uw"], cal,
+                   actions={"hop": ActionCost(e_hop, t_hop)}, avg_hops=hops,
+                   routers=float(n_routers), router_area_um2=r["area_um2"],
+                   router_energy_pj=e_router,
+                   router_flit_energy_pj=r["flit_energy_pj"],
+                   router_clock_energy_pj=r["clock_energy_pj"],
+                   router_leakage_uw=r["leakage_uw"], router_ports=float(ports),
+                   router_buffer_area_um2=r["buffer_area_um2"],
+                   router_crossbar_area_um2=r["crossbar_area_um2"],
+                   router_allocator_area_um2=r["allocator_area_um2"],
+                   router_buffer_energy_pj=r["buffer_energy_pj"],
+                   router_crossbar_energy_pj=r["crossbar_energy_pj"])

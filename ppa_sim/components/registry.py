@@ -33,7 +33,11 @@ ENTRY_POINT_GROUP = "ppa_sim.components"
 BUILTIN_MODULES = (
     "ppa_sim.components.array",
     "ppa_sim.components.adc",
+    "ppa_sim.components.adc_cdac",
+    "ppa_sim.components.adc_sa_flash",
+    "ppa_sim.components.neuron",
     "ppa_sim.components.dac",
+    "ppa_sim.components.dac_pulse_count",
     "ppa_sim.components.decoder",
     "ppa_sim.components.mux",
     "ppa_sim.components.digital",

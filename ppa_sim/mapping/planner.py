@@ -39,6 +39,7 @@ layers run on the chip's digital unit and occupy no tiles.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -62,10 +63,11 @@ def _ceil_div(a: int, b: int) -> int:
 
 
 def input_cycles(layer: Layer, design: Design) -> int:
-    """Read cycles per input vector: ceil(activation bits / DAC bits per cycle)."""
+    """Read cycles per input vector: ceil(activation bits / DAC bits per cycle)
+    (``dac.signed_input``: the magnitude bits, see ``DacSpec.cycles_for``)."""
     dac = design.arch.subarray.dac
     bits = layer.act_bits if layer.act_bits is not None else dac.bits
-    return _ceil_div(bits, dac.dac_bits)
+    return dac.cycles_for(bits)
 
 
 def row_groups(part: Partition, design: Design) -> int:
@@ -207,115 +209,166 @@ def plan(network: Network, design: Design, *, max_duplication: int | None = None
     ``max_duplication``: a tighter bound than ``mapping.max_duplication`` on the copies
     ``duplication: auto`` gives one layer (the roll-up tries smaller bounds when the
     copies do not pay off in throughput; see :func:`ppa_sim.rollup.estimate_design`).
+    Equal to ``Planner(network, design).plan(max_duplication)``.
     """
-    arch = design.arch
-    spe, ppt = arch.pe.subarrays, arch.tile.pes
-    sharing = arch.mapping.tile_sharing
-    given = arch.chip.tiles if arch.chip.tiles != "auto" else None
+    return Planner(network, design).plan(max_duplication)
 
-    parts: dict[str, Partition] = {}
-    steps: dict[str, int] = {}
-    same: dict[tuple, Partition] = {}   # layers of equal shape share one cut (ResNets)
-    for lay in network.layers:
-        if lay.kind in WEIGHT_KINDS or lay.kind == "matmul":
-            key = (lay.kind, lay.groups, lay.matrix_rows, lay.matrix_cols, lay.kernel,
-                   lay.weight_bits, policy_rule(arch.mapping, lay.name))
-            p = same.get(key)
-            if p is None:
-                p = same[key] = partition(lay, design)
-            elif p.layer != lay.name:
-                p = renamed(p, "layer", lay.name)
-            parts[lay.name] = p
-            steps[lay.name] = input_cycles(lay, design) * max(1, row_groups(p, design))
 
-    xbar = [lay for lay in network.layers
-            if lay.name in parts and not parts[lay.name].is_digital]
+class Planner:
+    """Plans of one network on one design, for any bound on the automatic copies.
 
-    # single copies must fit a given chip: name the layer that does not
-    if given is not None:
-        for lay in xbar:
-            _, pes, tiles = _alloc(parts[lay.name], 1, spe, ppt, sharing)
-            if tiles > given:
-                p = parts[lay.name]
-                blocks = (f" x {_n(p.group_blocks, 'group block')}"
-                          if p.group_blocks > 1 else "")
-                raise MappingError(
-                    f"layer {lay.name!r} ({lay.kind}, {p.n_row_tiles} row x {p.n_col_tiles} "
-                    f"column subarray tiles{blocks} = {_n(p.subarrays, 'subarray')} of "
-                    f"{p.subarray_rows}x{p.subarray_cols}) needs {_n(math.ceil(tiles), 'tile')} "
-                    f"({_n(pes, 'PE')} of {_n(spe, 'subarray')}) but the chip has "
-                    f"{_n(given, 'tile')} ({_n(given * ppt, 'PE')}); raise chip.tiles, use "
-                    f"chip.tiles: auto, or larger tiles/PEs/subarrays")
+    Everything that does not depend on the bound (the partition of every weight layer,
+    its read steps per copy, the fixed and DNN+NeuroSim duplications, the fit check of
+    single copies, the auto target stage) is worked out once here; :meth:`plan` then only
+    chooses the copies and allocates PEs and tiles. The roll-up plans a network once per
+    candidate bound (:func:`ppa_sim.rollup.estimate_design`), so this is its hot path.
+    Layer maps of equal layer and duplication are shared by the plans (they are frozen).
+    Raises :class:`~ppa_sim.errors.MappingError` when a single copy of a layer does not
+    fit a given chip.
+    """
 
-    dup: dict[str, int] = {lay.name: _fixed_dup(lay, design) for lay in xbar}
-    fp = None
-    if arch.mapping.duplication == "neurosim" and xbar:
-        fp = neurosim_floorplan(xbar, design)
-        for lay, d in zip(xbar, fp.duplication, strict=True):
-            if lay.name not in arch.mapping.duplication_per_layer:
-                dup[lay.name] = d
+    def __init__(self, network: Network, design: Design) -> None:
+        self.network, self.design = network, design
+        arch = design.arch
+        spe, ppt = arch.pe.subarrays, arch.tile.pes
+        given = arch.chip.tiles if arch.chip.tiles != "auto" else None
 
-    def stage(lay: Layer, d: int) -> int:
+        parts: dict[str, Partition] = {}
+        steps: dict[str, int] = {}
+        same: dict[tuple, Partition] = {}   # layers of equal shape share one cut (ResNets)
+        for lay in network.layers:
+            if lay.kind in WEIGHT_KINDS or lay.kind == "matmul":
+                key = (lay.kind, lay.groups, lay.matrix_rows, lay.matrix_cols, lay.kernel,
+                       lay.weight_bits, policy_rule(arch.mapping, lay.name))
+                p = same.get(key)
+                if p is None:
+                    p = same[key] = partition(lay, design)
+                elif p.layer != lay.name:
+                    p = renamed(p, "layer", lay.name)
+                parts[lay.name] = p
+                steps[lay.name] = input_cycles(lay, design) * max(1, row_groups(p, design))
+
+        xbar = [lay for lay in network.layers
+                if lay.name in parts and not parts[lay.name].is_digital]
+
+        # single copies must fit a given chip: name the layer that does not
+        if given is not None:
+            for lay in xbar:
+                _, pes, tiles = _alloc(parts[lay.name], 1, spe, ppt, arch.mapping.tile_sharing)
+                if tiles > given:
+                    p = parts[lay.name]
+                    blocks = (f" x {_n(p.group_blocks, 'group block')}"
+                              if p.group_blocks > 1 else "")
+                    raise MappingError(
+                        f"layer {lay.name!r} ({lay.kind}, {p.n_row_tiles} row x "
+                        f"{p.n_col_tiles} column subarray tiles{blocks} = "
+                        f"{_n(p.subarrays, 'subarray')} of {p.subarray_rows}x"
+                        f"{p.subarray_cols}) needs {_n(math.ceil(tiles), 'tile')} "
+                        f"({_n(pes, 'PE')} of {_n(spe, 'subarray')}) but the chip has "
+                        f"{_n(given, 'tile')} ({_n(given * ppt, 'PE')}); raise chip.tiles, "
+                        f"use chip.tiles: auto, or larger tiles/PEs/subarrays")
+
+        dup: dict[str, int] = {lay.name: _fixed_dup(lay, design) for lay in xbar}
+        fp = None
+        if arch.mapping.duplication == "neurosim" and xbar:
+            fp = neurosim_floorplan(xbar, design)
+            for lay, d in zip(xbar, fp.duplication, strict=True):
+                if lay.name not in arch.mapping.duplication_per_layer:
+                    dup[lay.name] = d
+
+        fixed = set(arch.mapping.duplication_per_layer)
+        self._free = [lay for lay in xbar if lay.name not in fixed]
+        # chip.tiles: auto: the copies each free layer needs to reach the target stage
+        # (that of the anchor layer), before any bound
+        self._need: dict[str, int] = {}
+        if arch.mapping.duplication == "auto" and given is None and self._free:
+            multi = [lay for lay in self._free if lay.out_positions > 1] or self._free
+            anchor = max(multi, key=lambda lay: (parts[lay.name].subarrays, lay.name))
+            target = self._stage(anchor, 1, steps)
+            for lay in self._free:
+                self._need[lay.name] = _ceil_div(self._stage(lay, 1, steps), max(1, target))
+        self._parts, self._steps, self._xbar = parts, steps, xbar
+        self._dup, self._fp, self._given = dup, fp, given
+        self._spe, self._ppt, self._sharing = spe, ppt, arch.mapping.tile_sharing
+        # per layer: its map when it has no crossbars (one for every plan), else None;
+        # crossbar layers' maps are kept per duplication
+        self._fixed_maps: list[LayerMap | None] = []
+        for lay in network.layers:
+            p = parts.get(lay.name)
+            self._fixed_maps.append(
+                _layer_map(layer=lay, partition=p, duplication=1, subarrays=0, pes=0,
+                           tiles=0.0, steps_per_copy=steps.get(lay.name, 0))
+                if p is None or p.is_digital else None)
+        self._maps: dict[tuple[int, int], LayerMap] = {}
+
+    @staticmethod
+    def _stage(lay: Layer, d: int, steps: Mapping[str, int]) -> int:
         return _ceil_div(lay.out_positions, d) * steps[lay.name]
 
-    def total_tiles(dd: dict[str, int]) -> float:
-        t = sum(_alloc(parts[lay.name], dd[lay.name], spe, ppt, sharing)[2] for lay in xbar)
-        return math.ceil(t - 1e-9) if sharing else t
+    def _total_tiles(self, dd: Mapping[str, int]) -> float:
+        t = sum(_alloc(self._parts[lay.name], dd[lay.name], self._spe, self._ppt,
+                       self._sharing)[2] for lay in self._xbar)
+        return math.ceil(t - 1e-9) if self._sharing else t
 
-    if arch.mapping.duplication == "auto" and xbar:
-        cap = arch.mapping.max_duplication
-        if max_duplication is not None:
-            cap = max(1, min(cap, max_duplication))
-        fixed = set(arch.mapping.duplication_per_layer)
-        free = [lay for lay in xbar if lay.name not in fixed]
-        if given is None and free:
-            multi = [lay for lay in free if lay.out_positions > 1] or free
-            anchor = max(multi, key=lambda lay: (parts[lay.name].subarrays, lay.name))
-            target = stage(anchor, 1)
-            for lay in free:
-                need = _ceil_div(stage(lay, 1), max(1, target))
-                dup[lay.name] = max(1, min(need, _max_dup(lay, cap)))
-        elif given is not None and free:
-            # greedy: speed up the slowest stage while the copies still fit
-            budget = float(given)
-            if total_tiles(dup) <= budget:
-                for _ in range(4096):
-                    slow = max(free, key=lambda lay: (stage(lay, dup[lay.name]), lay.name))
-                    cur = stage(slow, dup[slow.name])
-                    d = dup[slow.name]
-                    if d >= _max_dup(slow, cap):
-                        break
-                    nd = d + 1
-                    while nd < _max_dup(slow, cap) and stage(slow, nd) >= cur:
-                        nd += 1
-                    trial = {**dup, slow.name: nd}
-                    if stage(slow, nd) >= cur or total_tiles(trial) > budget:
-                        break
-                    dup = trial
+    def plan(self, max_duplication: int | None = None) -> Plan:
+        """The plan with at most ``max_duplication`` automatic copies per layer (see
+        :func:`plan`)."""
+        arch = self.design.arch
+        steps, given, free = self._steps, self._given, self._free
+        spe, ppt, sharing = self._spe, self._ppt, self._sharing
+        dup = dict(self._dup)
+        stage = self._stage
+        if arch.mapping.duplication == "auto" and self._xbar and free:
+            cap = arch.mapping.max_duplication
+            if max_duplication is not None:
+                cap = max(1, min(cap, max_duplication))
+            if given is None:
+                for lay in free:
+                    dup[lay.name] = max(1, min(self._need[lay.name], _max_dup(lay, cap)))
+            else:
+                # greedy: speed up the slowest stage while the copies still fit
+                budget = float(given)
+                if self._total_tiles(dup) <= budget:
+                    for _ in range(4096):
+                        slow = max(free, key=lambda lay: (stage(lay, dup[lay.name], steps),
+                                                          lay.name))
+                        cur = stage(slow, dup[slow.name], steps)
+                        d = dup[slow.name]
+                        if d >= _max_dup(slow, cap):
+                            break
+                        nd = d + 1
+                        while nd < _max_dup(slow, cap) and stage(slow, nd, steps) >= cur:
+                            nd += 1
+                        trial = {**dup, slow.name: nd}
+                        if stage(slow, nd, steps) >= cur or self._total_tiles(trial) > budget:
+                            break
+                        dup = trial
 
-    maps: list[LayerMap] = []
-    for lay in network.layers:
-        p = parts.get(lay.name)
-        if p is None or p.is_digital:
-            maps.append(_layer_map(layer=lay, partition=p, duplication=1, subarrays=0, pes=0,
-                                 tiles=0.0, steps_per_copy=steps.get(lay.name, 0)))
-            continue
-        d = dup[lay.name]
-        subs, pes, tiles = _alloc(p, d, spe, ppt, sharing)
-        maps.append(_layer_map(layer=lay, partition=p, duplication=d, subarrays=subs, pes=pes,
-                             tiles=tiles, steps_per_copy=steps[lay.name]))
+        maps: list[LayerMap] = []
+        memo = self._maps
+        for i, (lay, m) in enumerate(zip(self.network.layers, self._fixed_maps, strict=True)):
+            if m is None:
+                d = dup[lay.name]
+                m = memo.get((i, d))
+                if m is None:
+                    p = self._parts[lay.name]
+                    subs, pes, tiles = _alloc(p, d, spe, ppt, sharing)
+                    m = memo[(i, d)] = _layer_map(layer=lay, partition=p, duplication=d,
+                                                  subarrays=subs, pes=pes, tiles=tiles,
+                                                  steps_per_copy=steps[lay.name])
+            maps.append(m)
 
-    used = sum(m.tiles for m in maps)
-    need = math.ceil(used - 1e-9)
-    if given is not None and need > given:
-        worst = sorted(maps, key=lambda m: -m.tiles)[:3]
-        raise MappingError(
-            f"network {network.name!r} needs {_n(need, 'tile')} "
-            f"({_n(sum(m.subarrays for m in maps), 'subarray')}, duplication included) but "
-            f"the chip has {_n(given, 'tile')}; largest layers: "
-            + ", ".join(f"{m.name} {m.tiles:g} {'tile' if m.tiles == 1 else 'tiles'} "
-                        f"(x{m.duplication})" for m in worst)
-            + "; lower mapping.duplication or raise chip.tiles")
-    chip_tiles = given if given is not None else max(1, need)
-    return Plan(layers=tuple(maps), chip_tiles=int(chip_tiles), tiles_used=used,
-                subarrays_per_pe=spe, pes_per_tile=ppt, neurosim=fp)
+        used = sum(m.tiles for m in maps)
+        need = math.ceil(used - 1e-9)
+        if given is not None and need > given:
+            worst = sorted(maps, key=lambda m: -m.tiles)[:3]
+            raise MappingError(
+                f"network {self.network.name!r} needs {_n(need, 'tile')} "
+                f"({_n(sum(m.subarrays for m in maps), 'subarray')}, duplication included) "
+                f"but the chip has {_n(given, 'tile')}; largest layers: "
+                + ", ".join(f"{m.name} {m.tiles:g} {'tile' if m.tiles == 1 else 'tiles'} "
+                            f"(x{m.duplication})" for m in worst)
+                + "; lower mapping.duplication or raise chip.tiles")
+        chip_tiles = given if given is not None else max(1, need)
+        return Plan(layers=tuple(maps), chip_tiles=int(chip_tiles), tiles_used=used,
+                    subarrays_per_pe=spe, pes_per_tile=ppt, neurosim=self._fp)

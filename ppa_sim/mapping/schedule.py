@@ -191,24 +191,64 @@ def layer_events(m: LayerMap, design: Design, *, own_activation: bool = True) ->
 
 def schedule(plan: Plan, design: Design) -> tuple[LayerEvents, ...]:
     """Event counts of every layer of ``plan``."""
-    folded = {m.name: m.layer.folded_into for m in plan.layers
-              if m.layer.kind == "batchnorm" and m.layer.folded_into}
-    activated = {folded.get(src, src) for m in plan.layers if m.layer.kind == "activation"
-                 for src in m.layer.inputs}
-    # crossbar layers of equal geometry and placement (ResNet blocks) have equal counts:
-    # count once per call, then only the name differs (the counts mapping is shared)
-    memo: dict[tuple, LayerEvents] = {}
-    out: list[LayerEvents] = []
-    for m in plan.layers:
-        own = m.name not in activated
-        lay, p = m.layer, m.partition
-        key = (lay.kind, lay.in_shape, lay.out_shape, lay.in_channels, lay.out_channels,
-               lay.kernel, lay.groups, lay.weight_bits, lay.act_bits, lay.matmul_dims,
-               bool(lay.folded_into), p.policy if p is not None else "", m.duplication, own)
-        ev = memo.get(key)
+    return Scheduler(plan, design).events(plan)
+
+
+class Scheduler:
+    """Event counts of the plans of one network on one design (one
+    :class:`~ppa_sim.mapping.planner.Planner`), memoised across the plans.
+
+    A layer's counts depend on its geometry, its partition policy, its duplication and
+    whether it counts its own activation; crossbar layers of equal geometry and
+    placement (ResNet blocks) have equal counts, so they are counted once (per
+    duplication) and only the name differs (the counts mapping is shared). Plans that
+    differ in a few layers' copies (the roll-up's search over duplication bounds) only
+    count those layers again.
+    """
+
+    def __init__(self, plan: Plan, design: Design) -> None:
+        self.design = design
+        folded = {m.name: m.layer.folded_into for m in plan.layers
+                  if m.layer.kind == "batchnorm" and m.layer.folded_into}
+        activated = {folded.get(src, src) for m in plan.layers
+                     if m.layer.kind == "activation" for src in m.layer.inputs}
+        # everything of a layer but its duplication that its counts depend on
+        self._keys: list[tuple] = []
+        self._own: list[bool] = []
+        for m in plan.layers:
+            own = m.name not in activated
+            lay, p = m.layer, m.partition
+            self._keys.append((lay.kind, lay.in_shape, lay.out_shape, lay.in_channels,
+                               lay.out_channels, lay.kernel, lay.groups, lay.weight_bits,
+                               lay.act_bits, lay.matmul_dims, bool(lay.folded_into),
+                               p.policy if p is not None else "", own))
+            self._own.append(own)
+        self._memo: dict[tuple, LayerEvents] = {}
+
+    def events(self, plan: Plan) -> tuple[LayerEvents, ...]:
+        """Event counts of every layer of ``plan`` (a plan of the same network and
+        partitions as the one this scheduler was made with)."""
+        if len(plan.layers) != len(self._keys):
+            raise ValueError("plan of another network than this scheduler's")
+        memo, design = self._memo, self.design
+        out: list[LayerEvents] = []
+        for m, static, own in zip(plan.layers, self._keys, self._own, strict=True):
+            key = (static, m.duplication)
+            ev = memo.get(key)
+            if ev is None:
+                ev = memo[key] = layer_events(m, design, own_activation=own)
+            elif ev.name != m.name:
+                ev = renamed(ev, "name", m.name)
+            out.append(ev)
+        return tuple(out)
+
+    def layer_events(self, index: int, m: LayerMap) -> LayerEvents:
+        """Event counts of layer ``index`` of the network placed as ``m`` (memoised, for
+        callers that only read the counts: the events may carry the name of an equal
+        layer)."""
+        key = (self._keys[index], m.duplication)
+        ev = self._memo.get(key)
         if ev is None:
-            ev = memo[key] = layer_events(m, design, own_activation=own)
-        elif ev.name != lay.name:
-            ev = renamed(ev, "name", lay.name)
-        out.append(ev)
-    return tuple(out)
+            ev = self._memo[key] = layer_events(m, self.design,
+                                                own_activation=self._own[index])
+        return ev

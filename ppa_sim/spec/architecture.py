@@ -66,6 +66,13 @@ class DacSpec(Spec):
     """Driver/DAC component kind."""
     params: dict[str, float] = Field(default_factory=dict)
     """Model-specific parameters (see docs/models.md; unknown names are a ConfigError)."""
+    signed_input: bool = False
+    """True: the driver applies a signed input's sign as the pulse polarity (ternary
+    drivers: +V, 0, -V), so an N-bit signed input needs only its N - 1 magnitude bits
+    (at least one cycle): 1- and 2-bit inputs take one cycle alike (NeuRRAM's signed input
+    drivers, Wan et al., Nature 608, 2022: nearly equal energy per op at 1- and 2-bit
+    inputs, Extended Data Fig. 12b; CiMLoop's wan_nature_2022 model, variables_free.yaml:
+    ENCODED_INPUT_BITS = max(1, INPUT_BITS - 1)). False: all ``bits`` are applied."""
 
     @model_validator(mode="after")
     def _checks(self) -> DacSpec:
@@ -79,7 +86,13 @@ class DacSpec(Spec):
     @property
     def cycles(self) -> int:
         """Read cycles per input vector."""
-        return -(-self.bits // self.dac_bits)
+        return self.cycles_for(self.bits)
+
+    def cycles_for(self, bits: int) -> int:
+        """Read cycles for a ``bits``-bit input (``signed_input``: its magnitude bits)."""
+        if self.signed_input:
+            bits = max(1, bits - 1)
+        return -(-bits // self.dac_bits)
 
 
 class CellSpec(Spec):
@@ -142,6 +155,27 @@ class SubarraySpec(Spec):
     dac: DacSpec = Field(default_factory=DacSpec)
     column_mux: bool = True
     """Model a column multiplexer in front of the ADCs when columns_per_adc > 1."""
+    column_pitch_um: PositiveFloat | None = None
+    """Width of one cell column (µm) when a pitch-matched column periphery (e.g. one ADC
+    per column at a fixed pitch) or a published layout sets it; None = square cells of
+    the cell's F² area (see docs/models.md, "Cell geometry")."""
+    row_pitch_um: PositiveFloat | None = None
+    """Height of one cell row (µm) when pitch-matched row drivers or a published layout
+    set it; None = from the cell's F² area."""
+    wl_high_voltage_v: Annotated[float, Field(gt=0, le=10)] | None = None
+    """1T1R cells: level a read drives the word lines (access-transistor gates) to (V);
+    None = the node's Vdd. NeuRRAM boosts them to 2.2 V (Wan et al., Nature 608, 2022,
+    Extended Data Fig. 12b, "WL switching (0.9 V <-> 2.2 V)")."""
+    wl_low_voltage_v: Annotated[float, Field(ge=0, le=10)] = 0.0
+    """1T1R cells: level the word lines rest at between reads (V); a read swings them from
+    here to the high level, drawing C_WL (V_high - V_low) V_high from the high supply.
+    0 = ground (the default); NeuRRAM: 0.9 V (same source)."""
+    wl_all_rows: bool = False
+    """1T1R cells: True when every word line of a read switches each input cycle whatever
+    the input bit (the inputs are driven on the bit lines and the word lines only enable
+    the cells: NeuRRAM's word-line energy does not depend on the input data, Wan et al.,
+    Nature 2022, Extended Data Fig. 12b); False: only rows with a non-zero input bit
+    switch (the input is the word-line pulse)."""
 
     @model_validator(mode="after")
     def _checks(self) -> SubarraySpec:
@@ -154,6 +188,15 @@ class SubarraySpec(Spec):
                 f"cols ({self.cols}) must be a multiple of adc.columns_per_adc "
                 f"({self.adc.columns_per_adc})"
             )
+        wl_set = (self.wl_high_voltage_v is not None or self.wl_low_voltage_v > 0
+                  or self.wl_all_rows)
+        if wl_set and self.cell.type != "1t1r":
+            raise ValueError("wl_high_voltage_v, wl_low_voltage_v and wl_all_rows describe "
+                             f"1T1R access-transistor word lines; cell.type is {self.cell.type!r}")
+        if (self.wl_high_voltage_v is not None
+                and self.wl_low_voltage_v >= self.wl_high_voltage_v):
+            raise ValueError(f"wl_low_voltage_v ({self.wl_low_voltage_v}) must be below "
+                             f"wl_high_voltage_v ({self.wl_high_voltage_v})")
         return self
 
     @property
@@ -181,6 +224,12 @@ class InterconnectSpec(Spec):
     """Interconnect kind: htree, bus, or mesh (NoC)."""
     width_bits: PosInt = 256
     """Bits transferred per cycle per link."""
+    router: Literal["compact", "vc"] = "compact"
+    """Mesh router model: ``compact`` (5-port wormhole router of DFF buffers) or ``vc``
+    (input-buffered virtual-channel router after ORION 2.0, sized by ``params``)."""
+    params: dict[str, float] = Field(default_factory=dict)
+    """Router knobs of ``router: vc`` meshes (see docs/models.md; unknown names are a
+    ConfigError; other kinds take none)."""
 
 
 class PeSpec(Spec):
