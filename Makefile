@@ -11,7 +11,7 @@ PIP     := $(PY) -m pip install -q -c constraints.txt
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: demo test setup browser lint bench clean
+.PHONY: demo test setup browser lint bench zoo clean
 
 setup: $(STAMP)
 
@@ -37,6 +37,11 @@ test: $(STAMP) browser
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check ppa_sim tests examples benchmarks
+
+# Re-trace the zoo networks (ppa_sim/network/models.py) into the shipped, torch-free
+# ppa_sim/network/zoo_layers.json; needed after changing models.py, torch_import.py or Layer.
+zoo: $(STAMP)
+	$(PY) -m ppa_sim.network.zoo --write
 
 bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -18,6 +18,11 @@ For scale: one DNN+NeuroSim V1.4 run for one VGG-8 / CIFAR-10 design point (its 
 inference front end, which also produces the activation traces, plus the C++ hardware
 model) takes about 145 CPU-seconds (figure quoted in the estimator issue, #5).
 
+Also prints what a fresh process pays before its first estimate: reading a zoo network
+from the shipped ``ppa_sim/network/zoo_layers.json`` against tracing its torch definition
+(what every CLI call did before the file existed), and the CPU time (user + system) of a
+whole ``ppa-sim estimate default --network NAME`` process.
+
 On a shared 2-core machine the wall times are bimodal (about 2x when another process
 shares the core); the minimum is the quiet-machine figure.
 
@@ -28,7 +33,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
+import subprocess
+import sys
 import time
 
 for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
@@ -60,6 +68,28 @@ def measure(design, net, repeat: int) -> tuple[list[float], list[float]]:
     return wall, cpu
 
 
+def zoo_lookup_ms(name: str) -> tuple[float, float]:
+    """(ms to read ``name`` from the shipped zoo data, ms to trace it with torch on meta;
+    torch already imported, so a fresh process pays about 2 CPU-s more for tracing)."""
+    t0 = time.perf_counter()
+    raw, problem = zoo.read_data()
+    if problem is not None:
+        raise SystemExit(f"{problem}; run: {zoo.REGENERATE}")
+    zoo._network_from_raw(raw[name])
+    t1 = time.perf_counter()
+    zoo.trace(name)
+    return (t1 - t0) * 1e3, (time.perf_counter() - t1) * 1e3
+
+
+def cli_cpu_s(*args: str) -> float:
+    """User + system CPU seconds of one fresh ``ppa-sim ARGS`` process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([sys.executable, "-m", "ppa_sim.cli", *args], check=True,
+                   stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=100)
@@ -88,6 +118,13 @@ def main() -> None:
         print(f"for scale: DNN+NeuroSim V1.4 needs about {NEUROSIM_VGG8_CPU_S:.0f} CPU-s for "
               f"one VGG-8 design point, {NEUROSIM_VGG8_CPU_S / vgg_s:,.0f} x the first VGG-8 "
               f"median")
+    zoo.trace("lenet5")  # warm-up: the first trace also loads torch.fx
+    for name in TARGETS_MS:
+        data_ms, trace_ms = zoo_lookup_ms(name)
+        cpu_s = cli_cpu_s("estimate", "default", "--network", name)
+        print(f"zoo {name}: read from zoo_layers.json {data_ms:.1f} ms, traced with torch "
+              f"{trace_ms:.0f} ms ({trace_ms / data_ms:,.0f} x); fresh `ppa-sim estimate "
+              f"default --network {name}` process {cpu_s:.2f} CPU-s")
 
 
 if __name__ == "__main__":

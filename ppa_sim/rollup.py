@@ -67,7 +67,8 @@ ACTIVITY_SCHEMA = "ppa_sim.activity/1"
 #: category of each component leaf
 CATEGORY = {
     "array": "array", "adc": "adc", "column_mux": "mux", "wl_driver": "dac",
-    "switch_matrix": "decoder", "shift_add": "shift_add", "adder_tree": "accumulation",
+    "switch_matrix": "decoder", "program_driver": "other", "shift_add": "shift_add",
+    "adder_tree": "accumulation",
     "accumulator": "accumulation", "pe_buffer": "buffer", "tile_buffer": "buffer",
     "global_buffer": "buffer", "pe_bus": "interconnect", "tile_bus": "interconnect",
     "chip_bus": "interconnect", "activation": "digital", "pool": "digital",
@@ -188,7 +189,12 @@ class _Costs:
             fn = get_model("adc", a.subarray.adc.kind, key_path="subarray.adc.kind")
             # a read-out that integrates over the input cycles (kind "neuron") also takes
             # the input (DAC) spec: its cost per cycle depends on the input bits
-            kw = {"dac": a.subarray.dac} if "dac" in inspect.signature(fn).parameters else {}
+            params = inspect.signature(fn).parameters
+            kw: dict[str, Any] = {"dac": a.subarray.dac} if "dac" in params else {}
+            if "array" in params:
+                # a read-out that charges array lines itself (the current-mode MLSA: its
+                # column and reference columns) takes the subarray's cell-matrix cost
+                kw["array"] = self.array(a.activity)
             return fn(a.subarray.adc, self.design.node, calibration=self.cal, **kw)
 
         return self.get(("adc",), make)
@@ -203,14 +209,24 @@ class _Costs:
         s = self.design.arch.subarray
         if not s.column_mux or s.adc.columns_per_adc <= 1:
             return None
-        return self.get(("mux",), lambda: get_model("mux", "column_mux")(
+        return self.get(("mux",), lambda: get_model("mux", s.mux_kind,
+                                                    key_path="subarray.mux_kind")(
             s, self.design.node, calibration=self.cal))
 
-    def switch_matrix(self) -> ComponentCost:
+    def switch_matrix(self) -> ComponentCost | None:
         s = self.design.arch.subarray
+        if not s.switch_matrix:  # the word-line drivers drive the rows directly
+            return None
         return self.get(("sm",), lambda: get_model("decoder", "switch_matrix")(
             s.rows, self.design.node, voltage_v=self.design.device.read_voltage_v,
             calibration=self.cal))
+
+    def program_driver(self) -> ComponentCost | None:
+        s = self.design.arch.subarray
+        if s.program_drivers_per_column <= 0:  # opt-in: inference-only subarray otherwise
+            return None
+        return self.get(("pd",), lambda: get_model("write", "column_driver")(
+            s, self.design.tech, calibration=self.cal))
 
     def digital(self, model: str, *args: Any, **kw: Any) -> ComponentCost:
         k = self.cal.digital_energy_factor
@@ -451,6 +467,7 @@ class _Chip:
         self.sub_parts = sub_parts = {
             "array": (base_arr, 1), "adc": (adc, n_adc), "column_mux": (mux, 1),
             "wl_driver": (dac, 1), "switch_matrix": (sm, 1),
+            "program_driver": (costs.program_driver(), 1),
             # a subarray whose one read gives the whole dot product (one input cycle, all
             # rows at once) has no per-column shift-add register
             "shift_add": (shadd, n_adc if (sub.dac.cycles > 1 or sub.rows_per_read < sub.rows)
@@ -803,6 +820,7 @@ def _estimate_plan(design: Design, network: Network, pl: Plan, costs: _Costs,
                 # only rows whose input bit (DAC level) is non-zero are driven
                 "wl_driver": c["wl_drive"] * lact.input_bit_density * e_drive,
                 "switch_matrix": c["switch_matrix"] * e_sm,
+                "program_driver": 0.0,  # programming drivers idle during inference
                 "shift_add": (c["shift_add"] * e_shadd + c["slice_add"] * e_wide_add),
             }
             sub_leaves = [_leaf(key, unit_area * n_subs, leaf_e[key], cat)

@@ -51,6 +51,13 @@ group "array" -- kinds "1t1r", "0t1r", "sram6t", "sram8t", "1fefet", "c2c"
                    charging at the write voltage); latency = pulses x pulse.
       "write_row"  programming ONE row: all ``sub.cols`` cells of a row in
                    parallel (one WL, all BLs); latency = pulses x pulse.
+    "read" details: 1T1R word lines swing ``sub.wl_low_voltage_v`` ->
+    ``sub.wl_high_voltage_v`` (defaults 0 -> Vdd), on every row when ``sub.wl_all_rows``;
+    a ``pulse_count`` driver charges the WL once per unit pulse; c2c adds its weight-set
+    select and ladder reset lines (info read_energy_control_pj) and its latency is
+    max(window, settling) (the window IS the settling). Cell pitches:
+    ``sub.column_pitch_um`` / ``sub.row_pitch_um`` (None = square cells of the cell's
+    area); a multi-bit sram6t/sram8t cell is ``cell.bits`` bit cells.
     info: width_um, height_um, cell_area_um2, cell_area_f2,
           r_wire_row_ohm (one whole WL), r_wire_col_ohm (one whole BL),
           c_wl_ff (one whole WL incl. gate loads), c_bl_ff (one whole BL incl.
@@ -58,7 +65,8 @@ group "array" -- kinds "1t1r", "0t1r", "sram6t", "sram8t", "1fefet", "c2c"
           i_col_mean_ua (mean column current during a read, µA),
           read_pulse_ns, settle_ns.
 
-group "adc" -- kinds "sar", "flash", "mlsa", "ramp", "cco", "adder_tree", "sa_flash", "neuron"
+group "adc" -- kinds "sar", "flash", "mlsa", "ramp", "cco", "adder_tree", "sa_flash", "neuron",
+    "cdac_sar"
     (adder_tree: exact digital readout, n = 2^(bits-1) one-bit products summed;
     info ``exact`` = 1.0 and ``operands`` = n; sa_flash: 2^b - 1 StrongARM SAs whose
     input gates are the charge-sharing caps, module ``adc_sa_flash``; "cdac_sar": a
@@ -80,7 +88,12 @@ group "adc" -- kinds "sar", "flash", "mlsa", "ramp", "cco", "adder_tree", "sa_fl
           during the array read window -- cco -- so the estimator overlaps the
           two; absent otherwise).
     spec.params (optional; unknown names are a ConfigError): every kind
-    "enob_loss_bits" (not adder_tree); mlsa "sense_ns" (1 ns x FO4/FO4_22nm);
+    "enob_loss_bits" (not adder_tree); mlsa "sense_ns" (1 ns x FO4/FO4_22nm),
+    "current_mode" (0; 1 = NeuroSim's current-mode sensing: the mlsa then also takes the
+    keyword ``array: ComponentCost | None = None``, the subarray's cell-matrix cost the
+    roll-up passes to any ADC model with that keyword, and adds the column and shared
+    reference-column charging and the reference columns' area), "read_voltage_v"
+    (current mode: NeuroSim's per-node value), "reference_share" (current mode: 2^bits);
     adder_tree "toggle" (0.5); ramp "cycles_per_step" (1),
     "shared_by" (64 columns per ramp/counter), "bias_ua" (2); cco
     "mean_code_fraction" (0.5), "count_window_ns" (2^bits LSB times), "gain_mhz_per_ua"
@@ -98,7 +111,8 @@ group "adc" -- kinds "sar", "flash", "mlsa", "ramp", "cco", "adder_tree", "sa_fl
     "integrate_pj" (0.25), "step_pj" (0.3), "supply_v" (1.8), "max_phase_bits" (3),
     "integrate_ns" (270), "step_ns" (300), "phase_ns" (300).
 
-group "dac" -- kinds "wl_driver", "dac", "r2r", "pulse_count", "level_shifter"::
+group "dac" -- kinds "wl_driver", "dac", "r2r", "pulse_count", "line_switch",
+    "level_shifter"::
 
         fn(dac: DacSpec, sub: SubarraySpec, tech: Technology, *,
            calibration: CalibrationSpec | None = None) -> ComponentCost
@@ -117,10 +131,26 @@ group "dac" -- kinds "wl_driver", "dac", "r2r", "pulse_count", "level_shifter"::
     "pulse_count" (module ``dac_pulse_count``: a dac_bits input as x separate unit
     pulses in the 2^d - 1 slot window; the array's "read" charges the WL per pulse):
       "drive_row"  ONE full-scale row: wl_driver logic + chain per pulse.
+    "line_switch" (module ``dac_line_switch``: the input pulse on the row line that
+    carries the cells' current, HERMES' VBLs; wl_driver logic + a TG sized to
+    ``ir_drop_tolerance`` (0.25) x R_on / cols, NeuroSim's rule; PWM window as wl_driver):
+      "drive_row"  ONE row: wl_driver energy + the TG's gate chain and junctions.
     "level_shifter" (for write voltage > Vdd; one per row and column line):
       "shift"      ONE line shifted to the device write voltage for one
                    write pulse (includes the line's C x V_write^2).
     info: instances (drivers in the subarray), pulse_steps (PWM steps).
+    ``dac.signed_input`` (every kind): the sign is the pulse polarity, so the input takes
+    ``dac.cycles_for(bits)`` = ceil(max(1, bits - 1) / dac_bits) read cycles.
+
+group "write" -- kind "column_driver" (module ``program_driver``; opt-in with
+    ``subarray.program_drivers_per_column`` > 0, a subarray part with no inference energy)::
+
+        fn(sub: SubarraySpec, tech: Technology, *, calibration=None) -> ComponentCost
+
+    area/leakage: ALL programming drivers of one subarray (per_column x cols).
+      "program_row"  ONE row programmed, every driver firing one write pulse
+                     (driver-internal energy; cells and bit lines in array "write_row").
+    info: instances, program_current_ua, output_width_um, write_voltage_v.
 
 group "decoder"::
 
@@ -132,7 +162,9 @@ group "decoder"::
                      gates set (transmission gates passing ``voltage_v``).
     info: stages (decoder), instances.
 
-group "mux" -- kind "column_mux"::
+group "mux" -- kinds "column_mux", "sample_hold" (``sub.mux_kind``; sample_hold: a
+    sample-and-hold per column then an analog mux, ISAAC; ``sub.mux_params``
+    hold_cap_ff, select_shared_by)::
 
         fn(sub: SubarraySpec, node: CmosNode, *, signal_v: float | None = None,
            calibration=None)
@@ -173,7 +205,8 @@ group "buffer" -- kinds "sram", "edram", "register_file"::
       "read"       ONE access reading ``spec.width_bits`` bits.
       "write"      ONE access writing ``spec.width_bits`` bits.
     info: bank_rows, bank_cols, energy_per_bit_read_pj,
-          energy_per_bit_write_pj, refresh_uw (edram).
+          energy_per_bit_write_pj, refresh_uw (edram; edram word lines are boosted
+          to V_PP through a charge pump, buffer.EDRAM_VPP_V).
 
 group "interconnect" -- kinds "htree", "bus", "mesh"::
 
@@ -188,8 +221,15 @@ group "interconnect" -- kinds "htree", "bus", "mesh"::
                    one edge for a mesh) to an average endpoint, all wire
                    segments, repeaters and routers on the way.
       "hop"        (mesh only) ONE router + one link traversal.
+    ``spec.router`` / ``spec.params``: only a mesh takes them (else a ConfigError);
+    router "compact" (default, 5-port wormhole router) or "vc" (ORION 2.0-style
+    virtual-channel router; params "concentration" (1 endpoint per router),
+    "router_ports" (0 = 4 + concentration), "virtual_channels" (1), "buffer_flits" (4),
+    "mux_degree" (4; 0 = matrix crossbar), "pipeline_stages" (3)).
     info: avg_distance_um, avg_hops (mesh), energy_per_bit_mm_pj,
-          wire_length_um (total), repeater_spacing_um.
+          wire_length_um (total), repeater_spacing_um; vc meshes add routers,
+          router_ports, router_area_um2, router_flit_energy_pj, router_clock_energy_pj,
+          router_leakage_uw and the buffer / crossbar / allocator splits.
 
 Equations, parameters and sources of every model: docs/models.md.
 """

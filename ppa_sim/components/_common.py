@@ -7,7 +7,9 @@ the models live next to the model that uses them, with their source.
 
 from __future__ import annotations
 
+import difflib
 import math
+from collections.abc import Iterable
 
 from ppa_sim.errors import ConfigError, Problem
 from ppa_sim.spec.architecture import CalibrationSpec
@@ -52,6 +54,20 @@ def calib(calibration: CalibrationSpec | None) -> CalibrationSpec:
 def bad(key_path: str, message: str, value: object = None, allowed: str | None = None) -> ConfigError:
     """A ConfigError for one model argument."""
     return ConfigError([Problem(None, key_path, message, value=value, allowed=allowed)])
+
+
+def check_param_names(key_path: str, what: str, given: Iterable[str],
+                      allowed: Iterable[str]) -> None:
+    """ConfigError when ``given`` has names outside ``allowed`` (a model's ``params``),
+    with a "did you mean" for the first close match, as the spec loader does for keys."""
+    known = sorted(allowed)
+    unknown = sorted(set(given) - set(known))
+    if not unknown:
+        return
+    close = difflib.get_close_matches(unknown[0], known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise bad(key_path, f"unknown parameter(s) for {what}{hint}", value=unknown,
+              allowed=", ".join(known) or "(none)")
 
 
 def need_pos_int(name: str, value: int) -> None:

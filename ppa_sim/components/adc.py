@@ -29,6 +29,7 @@ from ppa_sim.components._common import (
     calib,
     cdrain_ff,
     cgate_ff,
+    check_param_names,
     e_inv_pj,
     fo4_ns,
     log2c,
@@ -77,11 +78,13 @@ def _rate(spec: AdcSpec, f_max_msps: float, f_nominal_msps: float, kind: str) ->
 
 
 def _param(spec: AdcSpec, name: str, default: float, allowed: set[str]) -> float:
-    unknown = set(spec.params) - allowed
-    if unknown:
-        raise bad("subarray.adc.params", f"unknown parameter(s) for a {spec.kind} ADC",
-                  value=sorted(unknown), allowed=", ".join(sorted(allowed)) or "(none)")
-    return float(spec.params.get(name, default))
+    check_param_names("subarray.adc.params", f"a {spec.kind} ADC", spec.params, allowed)
+    value = float(spec.params.get(name, default))
+    if name == "enob_loss_bits" and name in spec.params and not 0.0 <= value < spec.bits:
+        # every kind's ENOB is bits - loss: a negative loss or one of all the bits is no ADC
+        raise bad("subarray.adc.params.enob_loss_bits", "must leave a positive ENOB",
+                  value=value, allowed=f"0 <= enob_loss_bits < bits ({spec.bits})")
+    return value
 
 
 def _result(energy_pj: float, area_um2: float, rate_msps: float, f_max_msps: float,
@@ -250,20 +253,53 @@ MLSA_TRANSISTORS = 9.0
 #: delay, so the default sense time is 1 ns x FO4(node) / FO4(22 nm).
 MLSA_T_SENSE_NS = 1.0
 MLSA_REF_FO4_PS = 8.02  # technology/cmos/22nm.yaml fo4_delay_ps
+#: Current-mode MLSA (``params.current_mode: 1``, NeuroSim V1.4 Param.cpp currentMode = true):
+#: the column is held at a read voltage V_rd and its current is mirrored into the 2^b - 1
+#: current sense amps, each comparing it with a reference column (a dummy column of the
+#: subarray's cells programmed to the level's conductance), one set of references shared by
+#: ``reference_share`` sense amps (NeuroSim Param.cpp dumcolshared = levelOutput, i.e. 2^b).
+#: Per conversion this charges the column line and the shared reference columns to V_rd and
+#: activates the word lines of a reference column (NeuroSim V1.4 MultilevelSenseAmp.cpp
+#: CalculatePower, current-mode branch; SubArray.cpp CalculatePower: reference_energy_peri
+#: = word-line cap per cell x rows x Vdd^2); the reference columns occupy (2^b - 1)/share
+#: columns of cells per ADC (MultilevelSenseAmp.cpp CalculateArea). V_rd per node, in V,
+#: as NeuroSim V1.4 MultilevelSenseAmp.cpp CalculatePower sets it (keyed by node in nm):
+MLSA_CURRENT_MODE_VREAD_V = {130: 0.58, 90: 0.58, 65: 0.55, 45: 0.51, 32: 0.51, 22: 0.55,
+                             14: 0.277, 10: 0.28, 7: 0.264, 5: 0.253, 3: 0.248, 2: 0.28,
+                             1: 0.272}
+#: Thermometer-to-binary encoder of a flash read-out (mlsa, sa_flash): ~b/2 two-input
+#: gates per thermometer input, half of them switching per conversion. A NAND2 switches
+#: ~1.5 x a minimum inverter (input: logical effort 4/3, Sutherland, Sproull & Harris,
+#: "Logical Effort", 1999; the rest: its larger output diffusion -- an estimate).
+ENC_NAND2_PER_INV = 1.5
+
+
+def thermometer_encoder(node: CmosNode, bits: int) -> tuple[float, float]:
+    """(energy pJ per conversion, area µm²) of a ``bits``-bit thermometer encoder."""
+    gates = 2 ** bits * 0.5 * bits
+    e = gates * e_inv_pj(node, 1.0, 1.0) * ENC_NAND2_PER_INV * 0.5
+    return e, gates * area_f2_um2(node, node.nand2_area_f2)
 
 
 @register("adc", "mlsa")
-def mlsa_adc(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec | None = None
-             ) -> ComponentCost:
+def mlsa_adc(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec | None = None,
+             array: ComponentCost | None = None) -> ComponentCost:
     """NeuroSim-style multilevel sense amplifier (a current-mode flash).
 
-    E = (2^b - 1)[((6r+5) C_g + (4r+3) C_j) Vdd² + 2 C_g (Vdd/2)²] + E_enc
-    (r: p/n width ratio, 2 planar, 1 FinFET/GAA); E_enc = 2^b (b/2) E_nand2;
+    E = (2^b - 1)[((6r+5) C_g + (4r+3) C_j) Vdd² + 2 C_g V_in²] + E_enc
+    (r: p/n width ratio, 2 planar, 1 FinFET/GAA; V_in = Vdd/2); E_enc = 2^b (b/2) E_nand2;
     A = (2^b - 1) 9 A_T + encoder; t = 1 ns x FO4 / FO4(22 nm).
-    params: ``sense_ns`` (default: that FO4-scaled 1 ns), ``enob_loss_bits`` (0.5).
+    params: ``sense_ns`` (default: that FO4-scaled 1 ns), ``enob_loss_bits`` (0.5),
+    ``current_mode`` (0; 1 = NeuroSim's current-mode sensing), ``read_voltage_v`` (current
+    mode: the column read voltage, default NeuroSim's per-node value) and
+    ``reference_share`` (current mode: sense amps per reference-column set, default 2^b).
+    Current mode with the subarray's ``array`` cost (as the roll-up passes it): V_in = V_rd
+    and, with n_ref = (2^b - 1) / share reference columns per ADC,
+    E += C_BL (1 + n_ref) V_rd² + n_ref rows C_WL,cell Vdd²;  A += n_ref rows A_cell.
     """
     cal = calib(calibration)
-    allowed = {"sense_ns", "enob_loss_bits"}
+    allowed = {"sense_ns", "enob_loss_bits", "current_mode", "read_voltage_v",
+               "reference_share"}
     t_default = MLSA_T_SENSE_NS * node.fo4_delay_ps / MLSA_REF_FO4_PS
     t_sense = _param(spec, "sense_ns", t_default, allowed)
     loss = _param(spec, "enob_loss_bits", 0.5, allowed)
@@ -271,23 +307,58 @@ def mlsa_adc(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec | No
         raise bad("subarray.adc.params.sense_ns", "must be positive", value=t_sense)
     b = spec.bits
     sas = 2 ** b - 1
+    current = _param(spec, "current_mode", 0.0, allowed)
+    if current not in (0.0, 1.0):
+        raise bad("subarray.adc.params.current_mode", "must be 0 (voltage mode) or 1 "
+                  "(current mode)", value=current, allowed="0, 1")
+    v = node.vdd_v
+    v_in = 0.5 * v
+    share = float(2 ** b)
+    if current:
+        v_rd_default = MLSA_CURRENT_MODE_VREAD_V.get(round(node.node_nm))
+        if v_rd_default is None and "read_voltage_v" not in spec.params:
+            raise bad("subarray.adc.params.read_voltage_v", "a current-mode MLSA needs the "
+                      f"column read voltage at this node ({node.name}: not in NeuroSim's "
+                      "per-node table)", allowed=", ".join(
+                          f"{k} nm" for k in MLSA_CURRENT_MODE_VREAD_V))
+        v_in = _param(spec, "read_voltage_v", v_rd_default or 0.0, allowed)
+        share = _param(spec, "reference_share", share, allowed)
+        if not 0.0 < v_in <= v:
+            raise bad("subarray.adc.params.read_voltage_v", "must be in (0, Vdd]",
+                      value=v_in, allowed=f"0 < V <= {v:g}")
+        if share < 1.0:
+            raise bad("subarray.adc.params.reference_share", "must be >= 1", value=share)
+    elif {"read_voltage_v", "reference_share"} & set(spec.params):
+        raise bad("subarray.adc.params", "read_voltage_v / reference_share need "
+                  "current_mode: 1", value=sorted({"read_voltage_v", "reference_share"}
+                                                  & set(spec.params)))
     cg = cgate_ff(node, wmin_um(node))
     cj = cdrain_ff(node, wmin_um(node))
-    v = node.vdd_v
     r = pn_ratio(node)
     gates = MLSA_GATE_CAPS_P * r + MLSA_GATE_CAPS_N
     junctions = MLSA_JUNCTION_CAPS_P * r + MLSA_JUNCTION_CAPS_N
     e_sa = pj_from_ff_v2(gates * cg + junctions * cj, v) + pj_from_ff_v2(
-        MLSA_INPUT_CAPS * cg, 0.5 * v)
-    # encoder: ~b/2 two-input gates per thermometer input switch per conversion
-    e_nand = e_inv_pj(node, 1.0, 1.0) * 1.5
-    e_enc = 2 ** b * 0.5 * b * e_nand * 0.5
+        MLSA_INPUT_CAPS * cg, v_in)
+    e_enc, a_enc = thermometer_encoder(node, b)
     e = sas * e_sa + e_enc + thermal_floor_pj(b)
     a_t = area_f2_um2(node, node.inv_area_f2) / 2.0
-    a = sas * MLSA_TRANSISTORS * a_t + 2 ** b * 0.5 * b * area_f2_um2(node, node.nand2_area_f2)
+    a = sas * MLSA_TRANSISTORS * a_t + a_enc
+    extra: dict[str, float] = {}
+    if current and array is not None:
+        n_ref = sas / share
+        rows = float(array.info["rows"])
+        c_wl_cell = float(array.info["c_wl_ff"]) / float(array.info["cols"])
+        e_col = pj_from_ff_v2(float(array.info["c_bl_ff"]) * (1.0 + n_ref), v_in)
+        e_ref = n_ref * rows * pj_from_ff_v2(c_wl_cell, v)
+        a_ref = n_ref * rows * float(array.info["cell_area_um2"])
+        e += e_col + e_ref
+        a += a_ref
+        extra = {"column_energy_pj": e_col * cal.adc_energy_factor,
+                 "reference_energy_pj": e_ref * cal.adc_energy_factor,
+                 "reference_area_um2": a_ref * cal.adc_area_factor}
     f_max = NS_PER_S / t_sense / MEGA
     fs = _rate(spec, f_max, f_max, "mlsa")
-    return _result(e, a, fs, f_max, max(1.0, b - loss), cal, sense_amps=sas)
+    return _result(e, a, fs, f_max, max(1.0, b - loss), cal, sense_amps=sas, **extra)
 
 
 # ----------------------------------------------------------------------------- ramp
@@ -363,6 +434,12 @@ CCO_STAGES = 5
 CCO_STAGE_SIZE = 2.0
 #: Linearising current mirror / bias: ~24 minimum transistors (assumption).
 CCO_BIAS_TRANSISTORS = 24.0
+#: Variable-increment ripple counter (HERMES: the counter's increment size performs the
+#: shift-and-add of bit-serial inputs inside the ADC, JSSC 2022): one 2:1 clock-select
+#: mux per extra entry stage, an AND-OR of 3 NAND2 (the textbook gate-level 2:1 mux);
+#: at most 16 shifts (inputs of up to 16 bits, the DacSpec limit).
+CCO_MUX_NAND2 = 3.0
+CCO_MAX_INCREMENT_BITS = 16
 
 
 @register("adc", "cco")
@@ -383,13 +460,19 @@ def cco_adc(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec | Non
     of input current) prices the ring by its current instead: a current-controlled ring's
     supply current is its control current (the input, mirrored 1:1), I = f / K, so each
     period draws V_dd / K from the supply whatever the frequency (the stage charging is
-    part of it); default: minimum-size stages, N_st E_inv per period. params:
-    ``mean_code_fraction`` (0.5), ``enob_loss_bits`` (0.5), ``count_window_ns``,
-    ``affine_bits`` (0), ``gain_mhz_per_ua``.
+    part of it); default: minimum-size stages, N_st E_inv per period.
+    ``params.increment_bits`` = k > 0: a ripple counter with variable increment size
+    (the ring clock enters at stage j = 0..k, adding 2^j per period), so the counter
+    does the shift-and-add of bit-serial inputs inside the ADC (HERMES, JSSC 2022):
+    n_c + k counter bits and k 2:1 clock-select muxes (3 NAND2 each, AND-OR); the
+    per-period energy is unchanged (a ripple counter toggles ~2 stages per increment
+    whatever its entry stage). params: ``mean_code_fraction`` (0.5), ``enob_loss_bits``
+    (0.5), ``count_window_ns``, ``affine_bits`` (0), ``gain_mhz_per_ua``,
+    ``increment_bits`` (0).
     """
     cal = calib(calibration)
     allowed = {"mean_code_fraction", "enob_loss_bits", "count_window_ns", "affine_bits",
-               "gain_mhz_per_ua"}
+               "gain_mhz_per_ua", "increment_bits"}
     frac = _param(spec, "mean_code_fraction", 0.5, allowed)
     loss = _param(spec, "enob_loss_bits", 0.5, allowed)
     if not 0 < frac <= 1:
@@ -407,8 +490,13 @@ def cco_adc(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec | Non
     if affine < 0 or affine != int(affine):
         raise bad("subarray.adc.params.affine_bits", "must be a whole number >= 0 "
                   "(0 = no digital gain/offset correction)", value=affine)
+    inc = _param(spec, "increment_bits", 0.0, allowed)
+    if not 0 <= inc <= CCO_MAX_INCREMENT_BITS or inc != int(inc):
+        raise bad("subarray.adc.params.increment_bits", "must be a whole number of counter "
+                  "entry-stage shifts (0 = a plain +1 ripple counter)", value=inc,
+                  allowed=f"0 .. {CCO_MAX_INCREMENT_BITS}")
     codes = t_conv / t_lsb
-    n_cnt = max(b, log2c(math.ceil(codes - 1e-9)))
+    n_cnt = max(b, log2c(math.ceil(codes - 1e-9))) + int(inc)
     e_dff = node.dff_energy_fj * PJ_PER_FJ
     periods = codes * frac
     e_ring = CCO_STAGES * e_inv_pj(node, CCO_STAGE_SIZE, 1.0)
@@ -422,7 +510,8 @@ def cco_adc(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec | Non
     e = periods * e_period + n_cnt * e_dff + thermal_floor_pj(b)
     a_t = area_f2_um2(node, node.inv_area_f2) / 2.0
     a = (CCO_STAGES * CCO_STAGE_SIZE * area_f2_um2(node, node.inv_area_f2)
-         + 2 * n_cnt * area_f2_um2(node, node.dff_area_f2) + CCO_BIAS_TRANSISTORS * a_t)
+         + 2 * n_cnt * area_f2_um2(node, node.dff_area_f2) + CCO_BIAS_TRANSISTORS * a_t
+         + inc * CCO_MUX_NAND2 * area_f2_um2(node, node.nand2_area_f2))
     leak = 0.0
     e_aff = 0.0
     if affine:

@@ -82,11 +82,12 @@ KT_J = 1.380649e-23 * 300.0
 #: Comparator thermal noise target: sigma <= LSB / 2 (keeps the ENOB loss near the
 #: default 0.5 bit of ``enob_loss_bits``).
 CMP_NOISE_LSB = 0.5
-#: StrongARM latch: 4 switched internal nodes per decision (Razavi 2015, Fig. 1), 12
-#: transistors (input pair, cross-coupled pairs, tail, 4 reset switches + 2 spare for
-#: the output buffers).
+#: StrongARM latch: 4 switched internal nodes per decision (Razavi 2015, Fig. 1), 11
+#: transistors (input pair M1/M2, cross-coupled pairs M3-M6, tail M7, reset switches
+#: S1-S4; the same count as the ``sa_flash`` kind's SA). No output SR latch: the SAR's
+#: result flip-flops capture each decision.
 CMP_NODES = 4
-CMP_TRANSISTORS = 12
+CMP_TRANSISTORS = 11
 #: Flip-flops clocked every bit cycle draw their clock-pin share, about half of a full
 #: output toggle (assumption); the two that change state per cycle draw a full toggle.
 DFF_CLOCK_SHARE = 0.5
@@ -185,7 +186,8 @@ def cdac_sar_adc(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec 
     E = k_sw(b) C_u V_ref² + b·4·C_cmp·Vdd² + (b+1)[(2b+1)/2 + 2] E_dff
         + N_u 2 (C_g + C_d)_min Vdd² + I_ref Vdd t_conv;
     C_cmp = max(4 (C_g + C_d)_min, kT / (LSB/2)²);
-    A = n_u (C_u / ρ_C + border) + 12 A_T (C_cmp / C_min) + (2b + 1) A_dff + 2 b A_inv;
+    A = n_u (C_u / ρ_C + border) + 11 A_T max(1, C_cmp / 4 C_min) + (2b + 1) A_dff
+        + 2 b n_side A_inv;
     t_conv = (b + 1) t_bit, t_bit = 75 ps x FO4 / FO4_32nm + ln(2^(b+1)) R_on,min C_u.
     params: ``unit_cap_ff`` (1), ``switching`` (0 conventional, 1 monotonic, 2 Vcm-based),
     ``differential`` (0; 1 for schemes 1 and 2), ``ref_fraction`` (V_ref / Vdd, 1),
@@ -206,9 +208,9 @@ def cdac_sar_adc(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec 
         raise bad(f"{key}.switching", "unknown switching scheme", value=scheme_f,
                   allowed="0 (conventional), 1 (monotonic), 2 (Vcm-based)")
     scheme = int(scheme_f)
-    if diff_f not in (0.0, 1.0) or pipe_f not in (0.0, 1.0):
-        raise bad(key, "differential and pipelined are flags: 0 or 1",
-                  value={"differential": diff_f, "pipelined": pipe_f})
+    for flag, val in (("differential", diff_f), ("pipelined", pipe_f)):
+        if val not in (0.0, 1.0):
+            raise bad(f"{key}.{flag}", "is a flag", value=val, allowed="0 or 1")
     differential = diff_f == 1.0
     if scheme != 0 and not differential:
         raise bad(f"{key}.differential", f"{SWITCHING_NAMES[scheme]} switching needs a "
@@ -216,10 +218,16 @@ def cdac_sar_adc(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec 
     if pipe_f == 1.0 and spec.columns_per_adc > 1:
         raise bad(f"{key}.pipelined", "a pipelined converter holds ONE column's sample while "
                   "the array evaluates the next read; with a column mux the other columns "
-                  "would be overwritten", value=spec.columns_per_adc, allowed="columns_per_adc: 1")
-    if c_u <= 0 or not 0 < ref_frac <= 1 or i_ref_ua < 0:
-        raise bad(key, "needs unit_cap_ff > 0, 0 < ref_fraction <= 1, ref_buffer_ua >= 0",
-                  value=dict(spec.params))
+                  "would be overwritten", value=f"columns_per_adc: {spec.columns_per_adc}",
+                  allowed="columns_per_adc: 1")
+    if c_u <= 0:
+        raise bad(f"{key}.unit_cap_ff", "must be positive", value=c_u, allowed="> 0")
+    if not 0 < ref_frac <= 1:
+        raise bad(f"{key}.ref_fraction", "is V_ref / Vdd", value=ref_frac,
+                  allowed="0 < ref_fraction <= 1")
+    if i_ref_ua < 0:
+        raise bad(f"{key}.ref_buffer_ua", "must not be negative", value=i_ref_ua,
+                  allowed=">= 0")
     b = spec.bits
     vdd = node.vdd_v
     v_ref = ref_frac * vdd

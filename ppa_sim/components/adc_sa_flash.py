@@ -56,7 +56,6 @@ from ppa_sim.components._common import (
     calib,
     cdrain_ff,
     cgate_ff,
-    e_inv_pj,
     wmin_um,
 )
 from ppa_sim.components.adc import (
@@ -67,6 +66,7 @@ from ppa_sim.components.adc import (
     _rate,
     _result,
     thermal_floor_pj,
+    thermometer_encoder,
 )
 from ppa_sim.components.registry import register
 from ppa_sim.cost import ComponentCost
@@ -126,8 +126,7 @@ def sa_flash_adc(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec 
     v = node.vdd_v
     e_sa = strongarm_energy_pj(node, c_u)
     e_caps = n_sa * c_u * v * (frac * v) * PJ_PER_FJ
-    e_nand = e_inv_pj(node, 1.0, 1.0) * 1.5
-    e_enc = 2 ** b * 0.5 * b * e_nand * 0.5
+    e_enc, a_enc = thermometer_encoder(node, b)
     e_reg = b * node.dff_energy_fj * PJ_PER_FJ
     e = n_sa * e_sa + e_caps + e_enc + e_reg + thermal_floor_pj(b)
 
@@ -135,7 +134,7 @@ def sa_flash_adc(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec 
     a_t = area_f2_um2(node, node.inv_area_f2) / 2.0
     a_nand = area_f2_um2(node, node.nand2_area_f2)
     devices = (2 * s["w_in_um"] + s["w_tail_um"]) / s["w_min_um"] + SA_MIN_DEVICES
-    a = n_sa * (devices * a_t + SA_LATCH_NAND2 * a_nand) + 2 ** b * 0.5 * b * a_nand
+    a = n_sa * (devices * a_t + SA_LATCH_NAND2 * a_nand) + a_enc
 
     t = (FLASH_T_CMP_NS + FLASH_T_ENC_PER_BIT_NS * b) * node.fo4_delay_ps / REF90_FO4_PS
     f_max = NS_PER_S / t / MEGA

@@ -108,6 +108,11 @@ def _is_sram_cell(sub: SubarraySpec) -> bool:
     return sub.cell.type in ("sram6t", "sram8t")
 
 
+def _current_mode_readout(sub: SubarraySpec) -> bool:
+    """Whether the subarray is read by a current-mode MLSA (``adc.params.current_mode``)."""
+    return sub.adc.kind == "mlsa" and float(sub.adc.params.get("current_mode", 0.0)) == 1.0
+
+
 def sram_node_scales(sub: SubarraySpec, tech: Technology) -> tuple[float, float]:
     """(read-pulse factor, read-voltage factor) of an SRAM cell at the chip's node
     relative to the device file's 22 nm figures; (1, 1) for other cells."""
@@ -311,11 +316,12 @@ def read_window(sub: SubarraySpec, tech: Technology) -> tuple[float, float]:
     Bit-serial and voltage-DAC inputs use one read pulse; a multi-bit
     ``wl_driver`` is pulse-width modulated: 2^b - 1 unit pulses per window,
     a row with normalised level x conducts for x of the window. A ``pulse_count``
-    driver fills the same window with x separate unit pulses (same conduction time).
+    driver fills the same window with x separate unit pulses (same conduction time);
+    a ``line_switch`` is a ``wl_driver`` that also carries the row current (same window).
     """
     pulse = tech.device.read_pulse_ns * sram_node_scales(sub, tech)[0]
     d = sub.dac
-    if d.dac_bits > 1 and d.kind in ("wl_driver", "pulse_count"):
+    if d.dac_bits > 1 and d.kind in ("wl_driver", "pulse_count", "line_switch"):
         steps = 2 ** d.dac_bits - 1
         return pulse * steps, float(steps)
     return pulse, 1.0
@@ -371,6 +377,12 @@ def array_cost(sub: SubarraySpec, tech: Technology, *, activity: ActivitySpec | 
                  / (p.c_bl_ff * F_PER_FF))
         e_bl = sub.cols * p.c_bl_ff * v_rd * dv * PJ_PER_FJ
         e_cell = 0.0
+        if _current_mode_readout(sub):
+            # a current-mode MLSA holds the bit line at its read voltage (no precharge and
+            # discharge: NeuroSim V1.4 SubArray.cpp, SRAM conventionalParallel, "precharger is
+            # not needed for SRAM parallel mode"); the column's charge is the MLSA's column
+            # term (adc.mlsa_adc), so the array books only its word lines
+            e_bl = 0.0
     e_ctrl = 0.0  # c2c: weight-set select and ladder reset lines
     if sub.cell.type == "c2c":
         # charge domain: per active unit the 1-bits' ladder capacitors (C + 2C) charge to the
@@ -431,6 +443,7 @@ def array_cost(sub: SubarraySpec, tech: Technology, *, activity: ActivitySpec | 
         },
         info={
             "width_um": p.width_um, "height_um": p.height_um,
+            "rows": sub.rows, "cols": sub.cols,
             "cell_area_um2": p.cell_w_um * p.cell_h_um, "cell_area_f2": p.cell_area_f2,
             "r_wire_row_ohm": p.r_row_ohm, "r_wire_col_ohm": p.r_col_ohm,
             "c_wl_ff": p.c_wl_ff, "c_bl_ff": p.c_bl_ff,

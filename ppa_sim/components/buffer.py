@@ -79,8 +79,16 @@ EDRAM_RETENTION_NS = 40000.0
 #: V_PP = 1.5 V for CACTI 6.5's 32-nm LP-DRAM (technology.cc, curr_vpp; the POWER7 eDRAM
 #: uses 1.7 V, Barth et al. JSSC 2011). V_PP comes from an on-chip charge pump: an
 #: n-stage pump (n = ceil(V_PP / Vdd) - 1 stages above Vdd) draws (n + 1) x the charge it
-#: delivers from Vdd at best, so one word-line swing costs C_WL x V_PP x (n + 1) x Vdd.
+#: delivers from Vdd at best (ideal Dickson multiplier: J. F. Dickson, "On-chip high-voltage
+#: generation in MNOS integrated circuits using an improved voltage multiplier technique",
+#: IEEE JSSC 11(3), 1976), so one word-line swing costs C_WL x V_PP x (n + 1) x Vdd.
+#: V_PP is held at the 32-nm figure at every node (eDRAM's boosted level is set by the
+#: access transistor's threshold, which scales little; POWER7's 45 nm uses 1.7 V).
 EDRAM_VPP_V = 1.5
+#: Level shifter in front of a boosted (V_PP) word-line driver: a cross-coupled pMOS pair,
+#: two nMOS pull-downs and an input inverter (6 transistors = 3 minimum-inverter areas; the
+#: same 6-transistor cell as NeuroSim's LevelShifter.cpp, here at minimum width).
+LEVEL_SHIFTER_INVERTERS = 3.0
 #: Register file: 2-read/1-write ported latch cell ~ 2.5 x a 6T cell
 #: (extra ports add two tracks each way; CACTI's multiport area model).
 RF_CELL_RATIO = 2.5
@@ -116,6 +124,8 @@ def buffer_cost(spec: BufferSpec, node: CmosNode, *, cell_kind: str,
         cell_f2, swing, access_w = EDRAM_CELL_F2, 0.5 * v, wmin
     else:  # register file: full-swing single-ended read bit lines
         cell_f2, swing, access_w = node.sram_cell_area_f2 * RF_CELL_RATIO, v, 2 * wmin
+    if spec.cell_area_f2 is not None:
+        cell_f2 = spec.cell_area_f2
     cell_side = math.sqrt(area_f2_um2(node, cell_f2))
     mat_w = cols * cell_side
     mat_h = rows * cell_side
@@ -127,9 +137,20 @@ def buffer_cost(spec: BufferSpec, node: CmosNode, *, cell_kind: str,
     # periphery per bank: sense amp + write driver + precharge per output bit / column
     a_inv = area_f2_um2(node, node.inv_area_f2)
     a_sa = SA_CAPS / 2 * a_inv / 2
-    a_bank_peri = (spec.width_bits * (a_sa + 4 * a_inv)  # sense amp + write driver
+    if spec.wl_drivers == "sized":
+        # one FO4-tapered chain per row sized to the WL load (CACTI's logical-effort driver
+        # sizing), a cross-coupled level shifter in front of it when the WL is boosted
+        _, wl_chain = buffer_chain_stages(c_wl, c_inv_in_ff(node))
+        boosted = cell_kind == "edram" and EDRAM_VPP_V > v
+        a_wl_row = wl_chain * a_inv + (LEVEL_SHIFTER_INVERTERS * a_inv if boosted else 0.0)
+    else:
+        a_wl_row = 2 * a_inv
+    # a DRAM read is destructive: every bit line of the open row has its own sense amp to
+    # restore it (CACTI 6.5 parameter.cc: no sense-amp muxing for DRAM); SRAM/RF: one per bit out
+    n_sa = cols if cell_kind == "edram" else spec.width_bits
+    a_bank_peri = (n_sa * a_sa + spec.width_bits * 4 * a_inv  # sense amps + write drivers
                    + cols * 1.5 * a_inv                  # precharge/equalise + mux TG
-                   + dec.area_um2 + rows * 2 * a_inv)    # decoder + WL drivers
+                   + dec.area_um2 + rows * a_wl_row)     # decoder + WL drivers
     a_bank = (rows * cols * cell_side ** 2 + a_bank_peri) * ROUTING_OVERHEAD
     area = spec.banks * a_bank * cal.periphery_area_factor
 
@@ -145,7 +166,7 @@ def buffer_cost(spec: BufferSpec, node: CmosNode, *, cell_kind: str,
     e_dec = dec.energy_pj("decode")
     e_wl = pj_from_ff_v2(c_wl, v)
     c_sa = SA_CAPS * (cgate_ff(node, wmin) + cdrain_ff(node, wmin))
-    e_sa = spec.width_bits * pj_from_ff_v2(c_sa, v)
+    e_sa = n_sa * pj_from_ff_v2(c_sa, v)
     # every column of the open row swings: C dV charge taken from Vdd
     e_bl_read = cols * c_bl * swing * v * PJ_PER_FJ
     # WL driver chain (FO4-tapered, internal nodes) and precharge devices

@@ -2,8 +2,8 @@
 
 Kinds: ``wl_driver`` (bit-serial / PWM), ``dac`` (resistor string + buffer per row),
 ``r2r`` (R-2R ladder per row, e.g. the input DACs of Intel's C-2C macro) and
-``level_shifter``. ``dac.params`` is read only by ``r2r`` (unknown names, or any
-params for the other kinds, are a ConfigError).
+``level_shifter``. ``dac.params`` is read by ``r2r`` and ``wl_driver`` (``input_latch``,
+``min_area``; unknown names, or any params for the other kinds, are a ConfigError).
 
 Signature (contract in ``ppa_sim.components``)::
 
@@ -25,9 +25,11 @@ from ppa_sim.components._common import (
     calib,
     cdrain_ff,
     cgate_ff,
+    check_param_names,
     f_um,
     fo4_ns,
     leak_uw,
+    r_on_ohm,
     wmin_um,
 )
 from ppa_sim.components.array import parasitics, read_window
@@ -48,10 +50,7 @@ from ppa_sim.units import (
 
 def _params(dac: DacSpec, allowed: dict[str, float]) -> dict[str, float]:
     """``dac.params`` over ``allowed`` defaults; unknown names are a ConfigError."""
-    unknown = set(dac.params) - set(allowed)
-    if unknown:
-        raise bad("subarray.dac.params", f"unknown parameter(s) for a {dac.kind} driver",
-                  value=sorted(unknown), allowed=", ".join(sorted(allowed)) or "(none)")
+    check_param_names("subarray.dac.params", f"a {dac.kind} driver", dac.params, allowed)
     return {**allowed, **dac.params}
 
 
@@ -76,16 +75,40 @@ def wl_driver(dac: DacSpec, sub: SubarraySpec, tech: Technology, *,
     PWM): a d-bit comparator against a shared step counter ends the pulse; the
     window is 2^d - 1 unit pulses (counted in the array's read latency).
     drive_row: E = d E_dff + C_int Vdd² (+ d-bit compare) ; t = stages x FO4.
+
+    params (opt-in, defaults = the above): ``input_latch`` 0 drops the per-row DFF
+    when the PE's input register holds the bit for the read (ISAAC's IR feeding its
+    1-bit DACs; 1-bit drivers only): the driver's input gate is then charged from the
+    register instead; ``min_area`` 1 sizes a single inverter, grown from minimum only
+    until it charges the word line within a tenth of the read pulse, instead of the
+    delay-optimal FO4 chain (see :func:`_min_area_stage`).
     """
     cal = calib(calibration)
-    _params(dac, {})
+    prm = _params(dac, {"input_latch": 1.0, "min_area": 0.0})
+    if prm["input_latch"] not in (0.0, 1.0) or prm["min_area"] not in (0.0, 1.0):
+        raise bad("subarray.dac.params", "input_latch and min_area are 0 or 1",
+                  value=dict(dac.params), allowed="0, 1")
+    latch = prm["input_latch"] == 1.0
+    d = dac.dac_bits
+    if not latch and d > 1:
+        raise bad("subarray.dac.params.input_latch", "a PWM driver (dac_bits > 1) compares "
+                  "a latched code every step: input_latch must be 1", value=0,
+                  allowed="1")
     node = tech.node
     p = parasitics(sub, tech)
-    stages, c_int, a_chain, t_chain = _chain(p.c_wl_ff, node)
-    d = dac.dac_bits
+    if prm["min_area"] == 1.0:
+        stages, c_int, a_chain, t_chain = _min_area_stage(p.c_wl_ff, node,
+                                                          tech.device.read_pulse_ns)
+    else:
+        stages, c_int, a_chain, t_chain = _chain(p.c_wl_ff, node)
     e_dff = node.dff_energy_fj * PJ_PER_FJ
-    e = d * e_dff + pj_from_ff_v2(c_int, node.vdd_v)
-    a_row = a_chain + d * area_f2_um2(node, node.dff_area_f2)
+    if latch:
+        e = d * e_dff + pj_from_ff_v2(c_int, node.vdd_v)
+        a_row = a_chain + d * area_f2_um2(node, node.dff_area_f2)
+    else:  # the input register drives the first stage's gate directly
+        first = a_chain / area_f2_um2(node, node.inv_area_f2) if stages == 1 else 1.0
+        e = pj_from_ff_v2(c_int + c_inv_in_ff(node, first), node.vdd_v)
+        a_row = a_chain
     steps = 1
     if d > 1:
         steps = 2 ** d - 1
@@ -98,7 +121,32 @@ def wl_driver(dac: DacSpec, sub: SubarraySpec, tech: Technology, *,
     return ComponentCost(area_um2=a, leakage_uw=leak,
                          actions={"drive_row": ActionCost(e, t_chain)},
                          info={"instances": sub.rows, "pulse_steps": steps, "stages": stages,
-                               "c_load_ff": p.c_wl_ff})
+                               "c_load_ff": p.c_wl_ff, "input_latch": float(latch)})
+
+
+#: Minimum-area word-line driver: the word line must reach its level within this fraction
+#: of the device read pulse (the same slew budget as the voltage DAC's buffer below).
+WL_MIN_AREA_SLEW_FRACTION = 0.1
+
+
+def _min_area_stage(c_load_ff: float, node, read_pulse_ns: float
+                    ) -> tuple[int, float, float, float]:
+    """(1 stage, internal switched cap fF, area µm², delay ns) of the smallest single
+    inverter that charges ``c_load_ff`` within WL_MIN_AREA_SLEW_FRACTION of the read pulse.
+
+    Size s >= 1 (x minimum) from 0.69 (R_min / s)(C_load + s C_out,min) <= f t_pulse:
+    s = 0.69 R_min C_load / (f t_pulse - 0.69 R_min C_out,min); an unmeetable budget (the
+    self-load alone too slow) falls back to the FO4 chain.
+    """
+    r_min = r_on_ohm(node, wmin_um(node))
+    c_out = c_inv_out_ff(node)
+    budget = WL_MIN_AREA_SLEW_FRACTION * read_pulse_ns
+    slack = budget - 0.69 * ns_from_ohm_ff(r_min, c_out)
+    if slack <= 0:
+        return _chain(c_load_ff, node)
+    s = max(1.0, 0.69 * ns_from_ohm_ff(r_min, c_load_ff) / slack)
+    delay = 0.69 * ns_from_ohm_ff(r_min / s, c_load_ff + s * c_out)
+    return 1, c_inv_out_ff(node, s), s * area_f2_um2(node, node.inv_area_f2), delay
 
 
 #: Multi-bit voltage DAC per row: a 2^d-tap resistor string shared by the

@@ -26,7 +26,7 @@ Area and leakage: those of the ``wl_driver`` (the same gates).
 from __future__ import annotations
 
 from ppa_sim.components.array import parasitics
-from ppa_sim.components.dac import _chain, wl_driver
+from ppa_sim.components.dac import _chain, _params, wl_driver
 from ppa_sim.components.registry import register
 from ppa_sim.cost import ActionCost, ComponentCost
 from ppa_sim.spec.architecture import CalibrationSpec, DacSpec, SubarraySpec
@@ -46,6 +46,7 @@ def pulse_count_driver(dac: DacSpec, sub: SubarraySpec, tech: Technology, *,
 
     drive_row: E = d E_dff + (2^d - 1) d-bit compares + (2^d - 1) C_int Vdd² (full scale).
     """
+    _params(dac, {})  # no knobs; checked here so the error names this kind, not wl_driver
     base = wl_driver(dac.model_copy(update={"kind": "wl_driver"}), sub, tech,
                      calibration=calibration)
     node = tech.node

@@ -44,6 +44,7 @@ from ppa_sim.components._common import (
     calib,
     cdrain_ff,
     cgate_ff,
+    check_param_names,
     dff_energy_pj,
     f_um,
     fo4_ns,
@@ -218,17 +219,21 @@ VC_ROUTER_DEFAULTS: dict[str, float] = {"concentration": 1.0, "router_ports": 0.
 
 
 def _no_router_params(spec: InterconnectSpec) -> None:
-    if spec.router != "compact" or spec.params:
-        raise bad("interconnect.router", f"a {spec.kind} interconnect has no router knobs",
-                  value={"router": spec.router, "params": dict(spec.params)},
-                  allowed="router: compact, no params (only a mesh takes them)")
+    if spec.kind == "mesh" and spec.params:  # a compact-router mesh
+        raise bad("interconnect.params", "params size a 'router: vc' mesh router; the "
+                  "compact router takes none", value=dict(spec.params),
+                  allowed="router: vc with params, or no params")
+    if spec.router != "compact":
+        raise bad("interconnect.router", f"a {spec.kind} interconnect has no routers",
+                  value=spec.router, allowed="compact (only a mesh takes router: vc)")
+    if spec.params:
+        raise bad("interconnect.params", f"a {spec.kind} interconnect has no router knobs",
+                  value=dict(spec.params), allowed="no params (only a 'router: vc' mesh)")
 
 
 def _vc_params(spec: InterconnectSpec) -> dict[str, int]:
-    unknown = set(spec.params) - set(VC_ROUTER_DEFAULTS)
-    if unknown:
-        raise bad("interconnect.params", "unknown parameter(s) for a vc mesh router",
-                  value=sorted(unknown), allowed=", ".join(sorted(VC_ROUTER_DEFAULTS)))
+    check_param_names("interconnect.params", "a vc mesh router", spec.params,
+                      VC_ROUTER_DEFAULTS)
     p = {**VC_ROUTER_DEFAULTS, **spec.params}
     out: dict[str, int] = {}
     for k, v in p.items():

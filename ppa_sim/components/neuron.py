@@ -130,12 +130,18 @@ def neuron_readout(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpe
     t_step = _param(spec, "step_ns", NEURON_STEP_NS, _ALLOWED)
     t_phase = _param(spec, "phase_ns", NEURON_PHASE_NS, _ALLOWED)
     loss = _param(spec, "enob_loss_bits", 0.5, _ALLOWED)
-    if min(e_sample, e_int, e_step, supply, t_int, t_step) <= 0 or t_phase < 0:
-        raise bad("subarray.adc.params", "neuron energies, supply_v and step times must be "
-                  "> 0 (phase_ns >= 0)", value=dict(spec.params))
+    positive = {"sample_pj": e_sample, "integrate_pj": e_int, "step_pj": e_step,
+                "supply_v": supply, "integrate_ns": t_int, "step_ns": t_step}
+    for name, val in positive.items():
+        if val <= 0:
+            raise bad(f"subarray.adc.params.{name}", "must be positive", value=val,
+                      allowed="> 0")
+    if t_phase < 0:
+        raise bad("subarray.adc.params.phase_ns", "must not be negative", value=t_phase,
+                  allowed=">= 0")
     if max_phase < 1 or max_phase != int(max_phase):
         raise bad("subarray.adc.params.max_phase_bits", "must be a positive integer",
-                  value=max_phase)
+                  value=max_phase, allowed=">= 1")
     cycles = dac.cycles if dac is not None else 1
     d = dac.dac_bits if dac is not None else 1
     b = spec.bits

@@ -38,6 +38,8 @@ BUILTIN_MODULES = (
     "ppa_sim.components.neuron",
     "ppa_sim.components.dac",
     "ppa_sim.components.dac_pulse_count",
+    "ppa_sim.components.dac_line_switch",
+    "ppa_sim.components.program_driver",
     "ppa_sim.components.decoder",
     "ppa_sim.components.mux",
     "ppa_sim.components.digital",

@@ -237,8 +237,8 @@ class Scheduler:
             ev = memo.get(key)
             if ev is None:
                 ev = memo[key] = layer_events(m, design, own_activation=own)
-            elif ev.name != m.name:
-                ev = renamed(ev, "name", m.name)
+            elif ev.name != m.layer.name:
+                ev = renamed(ev, "name", m.layer.name)
             out.append(ev)
         return tuple(out)
 

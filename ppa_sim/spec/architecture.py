@@ -155,6 +155,15 @@ class SubarraySpec(Spec):
     dac: DacSpec = Field(default_factory=DacSpec)
     column_mux: bool = True
     """Model a column multiplexer in front of the ADCs when columns_per_adc > 1."""
+    mux_kind: str = "column_mux"
+    """Column read-out kind (component group ``mux``): ``column_mux`` (transmission gates
+    straight off the bit lines, NeuroSim's Mux) or ``sample_hold`` (a sample-and-hold per
+    column, then an analog mux into the ADC: ISAAC, Shafiee et al., ISCA 2016)."""
+    mux_params: dict[str, float] = Field(default_factory=dict)
+    """Parameters of ``mux_kind`` (see docs/models.md; unknown names are a ConfigError)."""
+    switch_matrix: bool = True
+    """Model a word-line switch matrix (NeuroSim: a DFF + transmission gate per row).
+    False: the word-line drivers (``dac``) drive the rows directly, as ISAAC's 1-bit DACs."""
     column_pitch_um: PositiveFloat | None = None
     """Width of one cell column (µm) when a pitch-matched column periphery (e.g. one ADC
     per column at a fixed pitch) or a published layout sets it; None = square cells of
@@ -176,6 +185,11 @@ class SubarraySpec(Spec):
     the cells: NeuRRAM's word-line energy does not depend on the input data, Wan et al.,
     Nature 2022, Extended Data Fig. 12b); False: only rows with a non-zero input bit
     switch (the input is the word-line pulse)."""
+    program_drivers_per_column: Annotated[float, Field(ge=0, le=4)] = 0.0
+    """Thick-oxide column programming drivers per column (``write``/``column_driver``,
+    sized to the device's programming current; docs/models.md "Programming drivers"); 0 =
+    not modelled (the default); 0.5 = one per column pair (a differential pair on one
+    line)."""
 
     @model_validator(mode="after")
     def _checks(self) -> SubarraySpec:
@@ -215,6 +229,15 @@ class BufferSpec(Spec):
     """Bits read or written per access (port width)."""
     banks: PosInt = 1
     """Independent banks (more banks: shorter lines, more periphery)."""
+    cell_area_f2: PositiveFloat | None = None
+    """Storage cell area in F² when a published design's memory compiler sets it (e.g.
+    CACTI's 146 F² SRAM cell); None = the kind's default (the node's SRAM cell, 33 F²
+    eDRAM, 2.5 x SRAM register-file cell; see docs/models.md)."""
+    wl_drivers: Literal["lumped", "sized"] = "lumped"
+    """Word-line driver area: ``lumped`` = two minimum inverters per row; ``sized`` = an
+    FO4-tapered chain per row sized to the word-line load by logical effort, as CACTI 6.5
+    sizes its drivers (HPL-2009-85, Sec. 5.1), plus a level shifter per row when the word
+    line is boosted (eDRAM V_PP)."""
 
 
 class InterconnectSpec(Spec):

@@ -682,7 +682,86 @@ def _design_from_raw(raw: dict[str, Any], fname: str | None, lines: _Lines | Non
     problems += component_kind_problems(arch, _registered_kinds, fname, lines)
     if problems:
         raise ConfigError(problems)
-    return Design(arch=arch, tech=Technology(node=node, device=device))
+    design = Design(arch=arch, tech=Technology(node=node, device=device))
+    problems = pitch_problems(design, fname, lines) + component_param_problems(design, fname,
+                                                                                lines)
+    if problems:
+        raise ConfigError(problems)
+    return design
+
+
+def pitch_problems(design: Design, fname: str | None, lines: _Lines | None) -> list[Problem]:
+    """Explicit cell pitches narrower than one local-metal wire pitch of the node: every
+    column needs its own bit line and every row its own word line on that level."""
+    wire_um = design.tech.node.wires.local.pitch_nm * 1e-3
+    out = []
+    for key in ("column_pitch_um", "row_pitch_um"):
+        v = getattr(design.arch.subarray, key)
+        if v is not None and v < wire_um:
+            out.append(Problem(fname, f"subarray.{key}",
+                               f"narrower than one local wire pitch of the "
+                               f"{design.tech.node.name} node ({wire_um:.4g} µm): each "
+                               f"{'column' if key.startswith('column') else 'row'} needs its "
+                               "own line", value=v, allowed=f">= {wire_um:.4g}",
+                               line=lines.find(f"subarray.{key}") if lines else None))
+    return out
+
+
+def component_param_problems(design: Design, fname: str | None,
+                             lines: _Lines | None) -> list[Problem]:
+    """Knobs (``params``, ``router``) that their component model rejects, located in the file.
+
+    The model is run once, only where such knobs are set, so that a misspelt or out-of-range
+    parameter is a ``file:line`` error at load time (and in ``ppa-sim validate``); other model
+    errors (a rate above the converter's maximum ...) are left to the estimate, as before.
+    Also: a 1T1R word-line rest level at or above the node's Vdd (no high level set).
+    """
+    import inspect
+
+    from ppa_sim.components import registry
+
+    arch = design.arch
+    out = []
+    for kind_key, group in COMPONENT_KIND_FIELDS.items():
+        if group not in ("adc", "dac", "interconnect"):
+            continue  # buffers take no knobs
+        key = kind_key.removesuffix(".kind")
+        level, field = key.split(".")
+        spec = getattr(getattr(arch, level), field)
+        if not getattr(spec, "params", None) and getattr(spec, "router", "compact") == "compact":
+            continue
+        try:
+            fn = registry.get(group, spec.kind)
+            if group == "adc":
+                kw = {"dac": arch.subarray.dac} if "dac" in inspect.signature(fn).parameters \
+                    else {}
+                fn(spec, design.node, **kw)
+            elif group == "dac":
+                fn(spec, arch.subarray, design.tech)
+            else:  # the knobs do not depend on the placement: any endpoints and span
+                fn(spec, design.node, endpoints=4, span_um=1000.0)
+        except ConfigError as e:
+            for p in e.problems:
+                kp = p.key_path
+                if group == "interconnect" and kp.startswith("interconnect."):
+                    kp = f"{level}.{kp}"  # the model does not know its level
+                if kp.endswith(".params") and isinstance(p.value, (list, dict)) \
+                        and len(p.value) == 1:
+                    kp = f"{kp}.{next(iter(p.value))}"  # one name: point at it (file or --set)
+                if kp.startswith((f"{key}.params", f"{key}.router")):
+                    out.append(Problem(fname, kp, p.message, p.value, p.allowed,
+                                       lines.find(kp) if lines else None))
+    sub = arch.subarray
+    if sub.cell.type == "1t1r" and sub.wl_low_voltage_v > 0:
+        # the rest level must sit below the high level, the node's Vdd when none is set
+        from ppa_sim.components.array import wl_levels
+
+        try:
+            wl_levels(sub, design.tech)
+        except ConfigError as e:
+            out += [Problem(fname, p.key_path, p.message, p.value, p.allowed,
+                            lines.find(p.key_path) if lines else None) for p in e.problems]
+    return out
 
 
 #: Architecture fields that name a registered component model: key path -> registry group.

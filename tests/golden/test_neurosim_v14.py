@@ -13,9 +13,11 @@ Reference figures (8-bit weights and inputs, 128x128 subarrays, 22 nm):
   84.39 mm^2, 8.01 TOPS, 17.13 TOPS/W; SRAM 5 nm 64 rows 14.33 mm^2, 11.96 TOPS,
   54.41 TOPS/W; SRAM 1 nm 64 rows 8.27 mm^2, 13.08 TOPS, 105.97 TOPS/W.
 
-architectures/neurosim_v14_*.yaml configure ppa_sim like those runs; the calibration
-factors in them are fitted once on the first run and held fixed for the Table VII
-variations, so the trends below come from ppa_sim's own models. Known gaps are marked
+architectures/neurosim_v14_*.yaml configure ppa_sim like those runs; the two
+NeuroSim-equivalence factors in them (read latency, digital energy) are fitted once on
+the first run and held fixed for the Table VII variations, so the trends below come from
+ppa_sim's own models. The ADC (current-mode MLSA, with the bit line it holds) is
+modelled, not fitted. Known gaps are marked
 xfail with the reason (see docs/concepts.md, "Comparing with DNN+NeuroSim").
 """
 
@@ -64,6 +66,18 @@ def test_v14_default_sram_adc_share_within_10_points(sram_json):
     e = sram_json["breakdown"]["energy_uj"]
     share = e["adc"] / sram_json["totals"]["energy_uj"]
     assert abs(share - NS_ADC_UJ / NS_ENERGY_UJ) <= 0.10
+
+
+def test_v14_default_sram_adc_is_modelled_not_fitted(root, sram_json):
+    """The MLSA is priced by the modelled current-mode terms (column and shared reference
+    columns at NeuroSim's per-node read voltage, the reference columns' area: mlsa
+    params.current_mode; the SRAM bit line it holds is not discharged) with no fitted ADC
+    or wire factor; its energy per image lands within 15 % of NeuroSim's 23.35 uJ."""
+    from ppa_sim.spec.load import load_design
+
+    cal = load_design(str(root / SRAM)).arch.calibration
+    assert cal.adc_energy_factor == cal.adc_area_factor == cal.wire_energy_factor == 1.0
+    assert sram_json["breakdown"]["energy_uj"]["adc"] == pytest.approx(NS_ADC_UJ, rel=0.15)
 
 
 def test_v14_floorplan_duplication_of_early_layers(sram_json):
@@ -122,13 +136,14 @@ GAPS = [
     pytest.param("sram 22->5 nm", SRAM, (ADC4, R64, REAL),
                  (ADC4, R64, REAL, "technology.node=5nm"), "tops_per_w", 17.13, 54.41,
                  marks=pytest.mark.xfail(reason=(
-                     "ppa_sim gains x1.76 (NeuroSim x3.2): the 5 nm minimum device (one fin, "
-                     "W_eff 106 nm, 82 aF, NeuroSim V1.4 Technology.cpp) has more gate "
-                     "capacitance than the 22 nm planar one (63 aF), so latch/logic energies "
-                     "fall only with Vdd^2 and the p/n ratio (2 -> 1 fin); NeuroSim's "
-                     "current-mode MLSA energy is dominated by the column current at its "
-                     "per-node read voltage (0.55 V at 22 nm, 0.253 V at 5 nm), which "
-                     "ppa_sim's voltage-mode SRAM read does not have"),
+                     "ppa_sim gains x1.91 (NeuroSim x3.2). The current-mode MLSA's column and "
+                     "reference-column energies follow NeuroSim's per-node read voltage "
+                     "(0.55 V at 22 nm, 0.253 V at 5 nm, MultilevelSenseAmp.cpp), but the 5 nm "
+                     "minimum device (one fin, W_eff 106 nm, 82 aF, NeuroSim V1.4 "
+                     "Technology.cpp) has more gate capacitance than the 22 nm planar one "
+                     "(63 aF), so latch/logic energies fall only with Vdd^2 and the p/n ratio "
+                     "(2 -> 1 fin), and the digital NeuroSim-equivalence factor fitted at "
+                     "22 nm stays fixed"),
                      strict=False), id="sram 22->5 nm tops_per_w"),
 ]
 

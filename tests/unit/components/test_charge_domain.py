@@ -85,6 +85,13 @@ def test_r2r_static_energy_and_params():
                                          ("wl_driver", {"unit_resistance_ohm": 1e3}),
                                          ("r2r", {"ladders": 0.0})])
 def test_dac_params_are_checked(kind, params):
-    d = design(**{"subarray.dac.kind": kind, "subarray.dac.params": params})
+    # the design load runs the model on its knobs: a located error before any estimate
+    with pytest.raises(ConfigError) as e:
+        design(**{"subarray.dac.kind": kind, "subarray.dac.params": params})
+    assert e.value.problems[0].key_path.startswith("subarray.dac.params")
+    # and the model itself rejects them (a spec built in Python)
+    d = design(**{"subarray.dac.kind": kind})
+    dac = d.arch.subarray.dac.model_copy(update={"params": params})
+    sub = d.arch.subarray.model_copy(update={"dac": dac})
     with pytest.raises(ConfigError):
-        get("dac", kind)(d.arch.subarray.dac, d.arch.subarray, d.tech)
+        get("dac", kind)(dac, sub, d.tech)

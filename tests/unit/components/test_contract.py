@@ -33,6 +33,14 @@ EXPECTED = {
     "buffer": {"sram", "edram", "register_file"},
     "interconnect": {"htree", "bus", "mesh"},
 }
+#: Kinds added for the calibration against published silicon (issue #9); kept apart from
+#: EXPECTED because the array test builds a cell of EXPECTED["array"]'s types.
+CALIBRATION_KINDS = {
+    "array": {"c2c"},
+    "adc": {"sa_flash", "neuron", "cdac_sar"},
+    "dac": {"r2r", "pulse_count", "line_switch"},
+}
+DOCUMENTED = {g: k | CALIBRATION_KINDS.get(g, set()) for g, k in EXPECTED.items()}
 ACTIONS = {
     "array": {"read", "write_cell", "write_row"},
     "adc": {"convert"},
@@ -57,7 +65,7 @@ def check(cost: ComponentCost, actions: set[str], *, what: object, idle_ok: bool
 
 
 def test_every_documented_kind_is_registered() -> None:
-    for group, kinds in EXPECTED.items():
+    for group, kinds in DOCUMENTED.items():
         assert kinds <= set(registry.kinds(group)), group
 
 
@@ -65,7 +73,7 @@ def test_contract_docstring_names_every_kind() -> None:
     import ppa_sim.components as comp
 
     doc = comp.__doc__ or ""
-    for group, kinds in EXPECTED.items():
+    for group, kinds in DOCUMENTED.items():
         assert f'"{group}"' in doc
         for kind in kinds:
             assert f'"{kind}"' in doc, kind

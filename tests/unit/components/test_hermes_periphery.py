@@ -164,3 +164,25 @@ def test_hermes_core_array_is_pitch_matched_to_its_adc_row():
                                              validation.MACRO_OVERRIDES))
     assert math.isclose(m.area_breakdown_um2["adc"], n_adc * adc.area_um2, rel_tol=1e-9)
     assert math.isclose(m.breakdown_pj["adc"], n_adc * _e(adc), rel_tol=1e-9)
+
+
+def test_cco_variable_increment_counter_adds_bits_and_clock_muxes():
+    from ppa_sim.components._common import area_f2_um2
+    from ppa_sim.components.adc import CCO_MUX_NAND2
+
+    plain = get("adc", "cco")(_cco(count_window_ns=128.0), NODE)
+    inc = get("adc", "cco")(_cco(count_window_ns=128.0, increment_bits=7), NODE)
+    assert inc.info["counter_bits"] == plain.info["counter_bits"] + 7
+    dff = area_f2_um2(NODE, NODE.dff_area_f2)
+    nand = area_f2_um2(NODE, NODE.nand2_area_f2)
+    assert inc.area_um2 - plain.area_um2 == pytest.approx(7 * (2 * dff + CCO_MUX_NAND2 * nand))
+    # the ring and its per-period toggles are unchanged; only the longer read-out costs more
+    e_dff = NODE.dff_energy_fj * 1e-3
+    assert _e(inc) - _e(plain) == pytest.approx(7 * e_dff)
+    assert inc.latency_ns("convert") == plain.latency_ns("convert")
+
+
+@pytest.mark.parametrize("bad", [-1.0, 2.5, 17.0])
+def test_cco_increment_bits_must_be_a_whole_shift_count(bad):
+    with pytest.raises(ConfigError, match="increment_bits"):
+        get("adc", "cco")(_cco(increment_bits=bad), NODE)
