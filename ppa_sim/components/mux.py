@@ -45,6 +45,19 @@ from ppa_sim.units import F_PER_FF, UM_PER_NM, ns_from_ohm_ff, pj_from_ff_v2
 MUX_TG_SIZE = 4.0
 
 
+def _select_network(sub: SubarraySpec, node: CmosNode, muxes: int, w_tg_um: float,
+                    cal: CalibrationSpec) -> tuple[float, float, ComponentCost]:
+    """The k-input muxes' select side: (C of one select line in fF, its length in µm, the
+    select decoder). Each of the two complementary select lines crosses the subarray
+    (cols x one cell pitch ~ 2 local wire pitches) and loads ``muxes`` transmission-gate
+    gates of width ``w_tg_um``."""
+    wire = node.wires.local
+    length_um = sub.cols * 2 * wire.pitch_nm * UM_PER_NM
+    c_sel = muxes * 2 * cgate_ff(node, w_tg_um) + wire.c_ff_per_um * length_um
+    dec = row_decoder(max(2, sub.adc.columns_per_adc), node, calibration=cal)
+    return c_sel, length_um, dec
+
+
 @register("mux", "column_mux")
 def column_mux(sub: SubarraySpec, node: CmosNode, *, signal_v: float | None = None,
                calibration: CalibrationSpec | None = None) -> ComponentCost:
@@ -65,13 +78,9 @@ def column_mux(sub: SubarraySpec, node: CmosNode, *, signal_v: float | None = No
                              info={"inputs_per_mux": k, "muxes": 0})
     v_sig = 0.5 * node.vdd_v if signal_v is None else signal_v
     w = MUX_TG_SIZE * wmin_um(node)
-    c_tg_gate = 2 * cgate_ff(node, w)
     c_tg_drain = 2 * cdrain_ff(node, w)
     wire = node.wires.local
-    # select line spans the subarray width: cols x (one cell pitch ~ 2 wire pitches)
-    length_um = sub.cols * 2 * wire.pitch_nm * UM_PER_NM
-    c_sel = muxes * c_tg_gate + wire.c_ff_per_um * length_um
-    dec = row_decoder(max(2, k), node, calibration=cal)
+    c_sel, length_um, dec = _select_network(sub, node, muxes, w, cal)
     e = (2 * pj_from_ff_v2(c_sel, node.vdd_v) * 0.5
          + muxes * pj_from_ff_v2(k * c_tg_drain, v_sig) + dec.energy_pj("decode"))
     r_tg = r_on_ohm(node, w)
@@ -132,12 +141,9 @@ def sample_hold_mux(sub: SubarraySpec, node: CmosNode, *, signal_v: float | None
     c_h = prm["hold_cap_ff"] or hold_cap_ff(sub.adc.bits, v_sig)
     w = wmin_um(node)
     c_sw_gate = cgate_ff(node, w)
-    c_tg_gate = 2 * cgate_ff(node, w)
     c_tg_drain = 2 * cdrain_ff(node, w)
     wire = node.wires.local
-    length_um = sub.cols * 2 * wire.pitch_nm * UM_PER_NM
-    c_sel = muxes * c_tg_gate + wire.c_ff_per_um * length_um
-    dec = row_decoder(max(2, k), node, calibration=cal)
+    c_sel, length_um, dec = _select_network(sub, node, muxes, w, cal)
     e = (muxes * (pj_from_ff_v2(c_h, v_sig) + pj_from_ff_v2(c_sw_gate, v))
          + 2 * pj_from_ff_v2(c_sel, v) * 0.5
          + muxes * pj_from_ff_v2(k * c_tg_drain, v_sig) + dec.energy_pj("decode") / shared)
