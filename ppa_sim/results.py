@@ -15,7 +15,7 @@ from ppa_sim.cost import Cost
 
 #: Component categories of breakdowns, in display order.
 CATEGORIES = ("array", "adc", "mux", "dac", "decoder", "shift_add", "accumulation",
-              "buffer", "interconnect", "digital", "leakage", "other")
+              "buffer", "interconnect", "digital", "write", "leakage", "other")
 
 ESTIMATE_SCHEMA = "ppa_sim.estimate/1"
 

@@ -67,7 +67,7 @@ ACTIVITY_SCHEMA = "ppa_sim.activity/1"
 #: category of each component leaf
 CATEGORY = {
     "array": "array", "adc": "adc", "column_mux": "mux", "wl_driver": "dac",
-    "switch_matrix": "decoder", "program_driver": "other", "shift_add": "shift_add",
+    "switch_matrix": "decoder", "program_driver": "write", "shift_add": "shift_add",
     "adder_tree": "accumulation",
     "accumulator": "accumulation", "pe_buffer": "buffer", "tile_buffer": "buffer",
     "global_buffer": "buffer", "pe_bus": "interconnect", "tile_bus": "interconnect",

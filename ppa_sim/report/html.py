@@ -33,9 +33,9 @@ from ppa_sim.report import data
 from ppa_sim.report.fmt import DASH, num, pct
 from ppa_sim.results import CATEGORIES, AccuracyResult, Estimate
 
-#: Colours of component categories, in CATEGORIES order (Tableau 10 palette + 2).
+#: Colours of component categories, in CATEGORIES order (Tableau 10 palette + 3).
 PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1",
-           "#FF9DA7", "#9C755F", "#BAB0AC", "#1F3A5F", "#8CD17D")
+           "#FF9DA7", "#9C755F", "#BAB0AC", "#D37295", "#1F3A5F", "#8CD17D")
 FONT = "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 
 

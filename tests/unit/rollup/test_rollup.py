@@ -62,7 +62,7 @@ def test_vgg8_default_adds_up(vgg8):
         est.energy_breakdown_pj.get("leakage", 0.0))
     assert set(est.energy_breakdown_pj) <= set(
         ("array", "adc", "mux", "dac", "decoder", "shift_add", "accumulation", "buffer",
-         "interconnect", "digital", "leakage", "other"))
+         "interconnect", "digital", "write", "leakage", "other"))
 
 
 def test_more_adc_bits_cost_more(vgg8):
