@@ -11,6 +11,12 @@ Schema ``ppa_sim.activity/1``::
 
 Layer names are the module qualified names, the names the torch importer gives
 the Network layers, so the estimator matches them one to one.
+
+A bipolar ADC (``weights.differential_readout: analog``, or ``dac.signed_input``:
+signed column currents) has codes -2^(b-1)..2^(b-1)-1; its histogram bin i counts
+code i - 2^(b-1) (zero current at mid-scale). Under ``dac.signed_input`` the bit
+density counts the magnitude bits of the one signed pass (a row is driven, +V or -V,
+when its bit is 1).
 """
 
 from __future__ import annotations

@@ -19,13 +19,19 @@ How one layer runs (all numbers from the Design; see :mod:`ppa_sim.accuracy`):
 3. **Inputs**: quantised to ``dac.bits`` (sign + magnitude when the input can
    be negative: x+ and x- run as two passes), cut into ``dac.cycles`` planes
    of ``dac_bits`` bits (1 = bit-serial); a plane drives the word lines with
-   voltages in [0, V_read].
+   voltages in [0, V_read]. ``dac.signed_input`` (ternary drivers): always
+   sign + ``bits - 1`` magnitude bits in ONE pass of ``dac.cycles_for(bits)``
+   planes with values in [-1, 1] (the sign is the pulse polarity, -V_read..+V_read),
+   so the array sums positive and negative rows in the analog domain.
 4. **Read**: every (plane, read group, physical column) partial current goes
    through the ADC: full scale = ``rows_per_read x V_read x G_on`` (the
    physical span, times ``adc_range_fraction``), ``2**bits`` codes, rounding
-   and clipping. Codes are summed over read groups and row tiles (digital
-   accumulation), then combined over slices, polarities/reference and planes
-   by shift-add, and scaled back to weight x input units.
+   and clipping; with ``dac.signed_input`` the column current is signed and the
+   ADC bipolar: its ``2**bits`` codes span -full scale..+full scale (one code =
+   two unipolar LSBs, as the analog differential read-out). Codes are summed
+   over read groups and row tiles (digital accumulation), then combined over
+   slices, polarities/reference and planes by shift-add, and scaled back to
+   weight x input units.
 
 Speed: planes are stacked into the batch; every read group of a position is
 one batched matmul (``torch.bmm`` over read groups) with the ADC's 1/LSB folded
@@ -277,6 +283,11 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
         self.register_buffer("input_max", torch.zeros(()))  # 0 = not calibrated
         self.adc_bits = sa.adc.bits
         self.dac = sa.dac
+        # ternary drivers (dac.signed_input): one signed pass, a bipolar ADC (module doc)
+        self.signed_drive = bool(sa.dac.signed_input)
+        self.input_planes = 0
+        """Input planes (read cycles) per input of the last forward pass: the cost path's
+        ``mapping.planner.input_cycles`` for a non-negative or ``signed_input`` input."""
         dev = design.tech.device
         self.g_off = devices.nominal_g_off(dev)
         self.read_sigma = dev.c2c_read_noise if options.read_noise else 0.0
@@ -289,6 +300,12 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
             raise ConfigError([Problem(None, "subarray.adc.bits", f"an exact {sa.adc.kind} "
                                        f"readout of {self.rows_per_read} rows needs "
                                        f"log2(rows) + 1 bits", value=self.adc_bits)])
+        if exact and self.signed_drive and 2 ** (self.adc_bits - 1) - 1 < self.rows_per_read:
+            raise ConfigError([Problem(None, "subarray.adc.bits", f"an exact {sa.adc.kind} "
+                                       f"readout of {self.rows_per_read} rows of signed "
+                                       f"(dac.signed_input) products needs log2(rows) + 2 "
+                                       f"bits", value=self.adc_bits)])
+        self.exact_readout = exact
         self.lsb = full_scale / self.max_code if (options.adc and not exact) else 1.0
         self._noise_gen = torch.Generator()
         self.recording = False
@@ -403,6 +420,8 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
             x_max = float(x.detach().abs().max())
         if x_max <= 0:
             x_max = 1.0
+        if self.signed_drive:
+            return self._signed_planes(x, x_max)
         signed = bool((x < 0).any())
         parts = [(x.clamp_min(0), 1.0)]
         if signed:
@@ -431,6 +450,38 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
                     pl = pl / dmask
                 planes.append(pl)
                 coefs.append(sgn * (2 ** (c * d)) * dmask * step)
+        return torch.stack(planes), torch.tensor(coefs, dtype=torch.float64)
+
+    def _signed_planes(self, x: torch.Tensor, x_max: float) -> tuple[torch.Tensor, torch.Tensor]:
+        """``dac.signed_input``: ONE set of planes, values in [-1, 1] (sign = pulse polarity
+        of the ternary driver, magnitude = the plane's bits), every coefficient positive.
+
+        The input is always sign + ``max(1, bits - 1)`` magnitude bits, negative or not:
+        the driver's format is fixed by the hardware, and the plane count is then
+        ``dac.cycles_for(bits)``, the cost path's input cycles. The magnitude is rounded
+        exactly as the x+ / x- passes of an unsigned driver round it."""
+        opts, dac = self.options, self.dac
+        if not opts.dac:  # continuous signed input voltages, one cycle
+            return (x / x_max).unsqueeze(0), torch.tensor([x_max], dtype=torch.float64)
+        mb = max(dac.bits - 1, 1)
+        d = min(dac.dac_bits, mb)
+        step = x_max / (2 ** mb - 1)
+        cycles = -(-mb // d)
+        dmask = 2 ** d - 1
+        a = torch.round(x.abs() / step).clamp_(0, 2 ** mb - 1).to(torch.int32)
+        polarity = torch.sign(x).to(x.dtype)  # +1 / 0 / -1: +V_read, 0, -V_read
+        if self.recording:  # a row is driven (either polarity) when its magnitude bit is 1
+            ones = sum(float(((a >> b) & 1).sum()) for b in range(mb))
+            self._bits_one += ones
+            self._bits_total += float(a.numel() * mb)
+        planes: list[torch.Tensor] = []
+        coefs: list[float] = []
+        for c in range(cycles):
+            pl = ((a >> (c * d)) & dmask).to(x.dtype)
+            if dmask != 1:
+                pl = pl / dmask
+            planes.append(pl.mul_(polarity))
+            coefs.append((2 ** (c * d)) * dmask * step)
         return torch.stack(planes), torch.tensor(coefs, dtype=torch.float64)
 
     # ------------------------------------------------------------------ core
@@ -467,6 +518,7 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
         dt = self._dtype
         pcoef = pcoef.to(dt)
         n_planes, batch = planes.shape[0], planes.shape[1]
+        self.input_planes = n_planes
         items = planes.to(dt).reshape(n_planes * batch, *planes.shape[2:])
         n_items = items.shape[0]
         S, Bg, R = plan.n_sg, plan.ngb, plan.rr
@@ -497,6 +549,11 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
                 and self.design.arch.weights.differential_readout == "analog")
         n_pos = self.code.slices
         half = 2 ** (self.adc_bits - 1)
+        # dac.signed_input: signed column currents, -FS..+FS, on a bipolar ADC whose 2^b
+        # codes span that physical range (one code = two unipolar LSBs; an exact readout
+        # counts the signed products one by one)
+        bipolar = self.signed_drive and not pair
+        lsb_per_code = 1.0 if self.exact_readout else 2.0
         buf = torch.empty(0, dtype=dt)
         coef_rep = self.coef.repeat(min(G, max(1, chunk // 64)))
         for i0 in range(0, n_items, items_per_chunk):
@@ -562,6 +619,16 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
                                         hist += torch.bincount(sample.long(),
                                                                minlength=hist.numel())
                                     d.mul_(2.0)
+                            elif opts.adc and bipolar:
+                                if lsb_per_code != 1.0:
+                                    out.div_(lsb_per_code)
+                                out.round_().clamp_(-half, half - 1)
+                                if hist is not None:  # codes -half..half-1 -> bins 0..2^b-1
+                                    sample = out.view(-1)[::HIST_STRIDE] + half
+                                    hist += torch.bincount(sample.long(),
+                                                           minlength=hist.numel())
+                                if lsb_per_code != 1.0:
+                                    out.mul_(lsb_per_code)
                             elif opts.adc:
                                 out.round_()
                                 if self.needs_clamp:
