@@ -33,6 +33,13 @@ of ``1/clock_mhz`` and the sensing cycle ``read_latency_factor x (t_array_read +
 t_conversion)``; a read step is ``columns_per_adc`` clock cycles, every buffer and
 bus transfer takes whole cycles, and a stage is the *sum* of its read, buffer and
 chip-bus times (NeuroSim's per-layer latency), so the chip bus is charged per stage.
+Opt-in NeuroSim stage accounting (all off by default): ``chip.sync_shift_add_cycles``
+makes a read step ``columns_per_adc + columns_per_adc + ceil(columns_per_adc /
+columns_per_weight)`` cycles (shift-add of the weight's columns, then over the input
+bits: SubArray.cpp); ``chip.copies_share_tile_buffers`` charges the tile-buffer write +
+read cycles of the whole layer to the tiles of one copy (Tile.cpp adds them after the
+speed-up division); ``tile.output: partial_sums`` sends psum-wide outputs through
+the tile buffer (chip-level activation).
 
 Calibration (``CalibrationSpec``): ``post_layout_energy_factor`` multiplies every
 dynamic action energy, ``digital_energy_factor`` those of the digital periphery,
@@ -68,6 +75,7 @@ ACTIVITY_SCHEMA = "ppa_sim.activity/1"
 CATEGORY = {
     "array": "array", "adc": "adc", "column_mux": "mux", "wl_driver": "dac",
     "switch_matrix": "decoder", "program_driver": "write", "shift_add": "shift_add",
+    "input_shift_add": "shift_add",
     "adder_tree": "accumulation",
     "accumulator": "accumulation", "pe_buffer": "buffer", "tile_buffer": "buffer",
     "global_buffer": "buffer", "pe_bus": "interconnect", "tile_bus": "interconnect",
@@ -453,8 +461,22 @@ class _Chip:
         # per-column shift-add over the input bits: ADC code + input bits wide (NeuroSim
         # ShiftAdd: numBit = ADC bits + input bits); slices and subarrays are then added in
         # ps_bits-wide adders
-        self.shadd = shadd = costs.digital("shift_add", sub.adc.bits + act_bits)
-        self.wide_add = costs.digital("adder", ps_bits)
+        self.weight_first = weight_first = arch.mapping.accumulation_order == "weight_first"
+        n_w = arch.columns_per_weight // arch.columns_per_conversion
+        if weight_first:
+            # DNN+NeuroSim order (SubArray.cpp, ShiftAdd.cpp), LSB-first shift-adds: per ADC
+            # the weight's columns (an ADC-code-wide adder into a register extended by the
+            # slice shifts: shiftAddWeight), per weight the input bits (an ADC + weight-wide
+            # adder into a register extended by the input shifts: shiftAddInput)
+            cb = sub.cell.bits
+            self.shadd = shadd = costs.digital(
+                "shift_add", sub.adc.bits,
+                register_bits=sub.adc.bits + 1 + (n_w - 1) * cb) if n_w > 1 else None
+            self.wide_add = costs.digital("shift_add", sub.adc.bits + wbits,
+                                          register_bits=sub.adc.bits + wbits + act_bits)
+        else:
+            self.shadd = shadd = costs.digital("shift_add", sub.adc.bits + act_bits)
+            self.wide_add = costs.digital("adder", ps_bits)
         self.pe_tree = pe_tree = costs.digital("adder_tree", max(2, arch.pe.subarrays),
                                                ps_bits)
         self.tile_tree = tile_tree = costs.digital("adder_tree", max(2, arch.tile.pes),
@@ -472,6 +494,14 @@ class _Chip:
             # rows at once) has no per-column shift-add register
             "shift_add": (shadd, n_adc if (sub.dac.cycles > 1 or sub.rows_per_read < sub.rows)
                           else 0)}
+        if weight_first:
+            # one input shift-add unit per weight of the subarray (NeuroSim shiftAddInput:
+            # numUnit = columns / columns per weight); none when one read is final
+            multi = sub.dac.cycles > 1 or sub.rows_per_read < sub.rows
+            sub_parts["shift_add"] = (shadd, n_adc if n_w > 1 else 0)
+            sub_parts["input_shift_add"] = (self.wide_add,
+                                            sub.cols // max(1, arch.columns_per_weight)
+                                            if multi else 0)
         self.sub_area = sum(c.area_um2 * n for c, n in sub_parts.values() if c is not None)
         self.sub_leak_uw = sum(c.leakage_uw * n for c, n in sub_parts.values()
                                if c is not None)
@@ -487,13 +517,23 @@ class _Chip:
         rlf = arch.calibration.read_latency_factor
         self.sync = sync = arch.chip.synchronous
         t_conv = max(_t(adc, "convert"), _t(shadd, "op"))
+        self.shift_share = 0.0
         if sync:
             # one chip clock = the analog sensing cycle (array read + one conversion), or the
             # nominal clock if slower; each column-mux step is one cycle (NeuroSim: the ADC
             # read takes numColMuxed cycles of the sensing-limited clock)
             clock_ns = max(clock_ns, rlf * (_t(base_arr, "read") + t_conv))
-            t_step = sub.adc.columns_per_adc * clock_ns
+            cpa = sub.adc.columns_per_adc
+            t_step = cpa * clock_ns
             read_share = _t(base_arr, "read") / (_t(base_arr, "read") + t_conv)
+            if arch.chip.sync_shift_add_cycles:
+                # NeuroSim SubArray.cpp (synchronous): readLatencyAccum = shiftAddWeight
+                # (numColMuxed cycles, weights over several columns) + shiftAddInput
+                # (ceil(numColMuxed / numColPerSynapse) cycles, bit-serial inputs)
+                extra = ((cpa if n_w > 1 else 0)
+                         + (-(-cpa // max(1, n_w)) if sub.dac.cycles > 1 else 0))
+                self.shift_share = extra / (cpa + extra)
+                t_step = (cpa + extra) * clock_ns
         elif adc.info.get("integrating") or adc.info.get("pipelined"):
             # an integrating converter (CCO: the column current sets the oscillator
             # frequency and the counter counts while the read pulse flows) converts DURING
@@ -510,6 +550,8 @@ class _Chip:
         self.xfer_bits = {"tile": arch.tile.buffer.width_bits * arch.tile.buffer.banks,
                           "chip": arch.chip.interconnect.width_bits}
         self.t_tile_rd = max(_t(tile_buf, "read"), clock_ns)
+        # NeuroSim Tile.cpp: a layer's copies shorten its reads, not its buffer time
+        self.share_buffers = sync and arch.chip.copies_share_tile_buffers
 
     def chip_bus(self, chip_tiles: int) -> tuple[ComponentCost, float, float | None]:
         """(chip bus cost, time of one transfer, mesh injection rate or None) of a chip of
@@ -537,11 +579,19 @@ def _chip_bus_ns(bits: float, tiles: float, chip: _Chip, t_chip: float,
 
 
 def _xbar_stage(chip: _Chip, read_steps: int, tile_read_bits: float, n_tiles: float,
-                t_cbus: float, train_k: float, t_train: float) -> tuple[float, float, float]:
+                t_cbus: float, train_k: float, t_train: float,
+                copies: int = 1) -> tuple[float, float, float]:
     """(stage time, compute time, tile-buffer time) of a crossbar layer (see the module
-    docstring)."""
+    docstring). ``copies``: the layer's duplication (with ``chip.copies_share_tile_buffers``
+    the buffer traffic of the whole layer goes through the tiles of one copy)."""
     t_compute = read_steps * chip.t_step * train_k + t_train
-    t_data = (tile_read_bits / chip.xfer_bits["tile"]) * chip.t_tile_rd / max(1.0, n_tiles)
+    if chip.share_buffers:
+        # NeuroSim Tile.cpp: the input and output buffer lines are written and read
+        # (read + write cycles) by the tiles of one copy, not spread over the copies
+        t_data = (2.0 * tile_read_bits / chip.xfer_bits["tile"]) * chip.t_tile_rd / max(
+            1.0, n_tiles / max(1, copies))
+    else:
+        t_data = (tile_read_bits / chip.xfer_bits["tile"]) * chip.t_tile_rd / max(1.0, n_tiles)
     if chip.sync:
         # NeuroSim's synchronous accounting: read, buffer and bus cycles add up
         return t_compute + t_data + t_cbus, t_compute, t_data
@@ -553,6 +603,11 @@ def _xbar_breakdown(chip: _Chip, st: float, t_compute: float, t_data: float,
     """Latency breakdown of a crossbar layer's stage (:func:`_xbar_stage`)."""
     read_share = chip.read_share
     if chip.sync:
+        if chip.shift_share:
+            t_an = t_compute * (1 - chip.shift_share)
+            return {"array": t_an * read_share, "adc": t_an * (1 - read_share),
+                    "shift_add": t_compute * chip.shift_share, "buffer": t_data,
+                    "interconnect": t_cbus}
         return {"array": t_compute * read_share, "adc": t_compute * (1 - read_share),
                 "buffer": t_data, "interconnect": t_cbus}
     if t_compute >= t_data:
@@ -651,11 +706,11 @@ class _Timer:
             arr = (chip.base_arr if lact is design.arch.activity
                    else chip.costs.array(lact))
             t_train = _train_ns(chip, m.layer, m.partition, arr)
-        return (True, chip_bits, ev.read_steps, bits, train_k, t_train)
+        return (True, chip_bits, ev.read_steps, bits, train_k, t_train, m.duplication)
 
     def _stage(self, t: tuple, tiles: float, t_cbus: float) -> tuple[float, float, float]:
         if t[0]:
-            return _xbar_stage(self.chip, t[2], t[3], tiles, t_cbus, t[4], t[5])
+            return _xbar_stage(self.chip, t[2], t[3], tiles, t_cbus, t[4], t[5], t[6])
         return _digital_stage(t[2], t[3], self.chip.lanes, t_cbus), 0.0, 0.0
 
     def cycle(self, pl: Plan) -> tuple[float, bool]:
@@ -727,6 +782,8 @@ def _estimate_plan(design: Design, network: Network, pl: Plan, costs: _Costs,
     # loop invariants: action energies and access widths (same products as written out)
     e_convert, e_mux, e_drive = _e(adc, "convert"), _e(mux, "switch"), _e(dac, "drive_row")
     e_sm, e_shadd, e_wide_add = _e(sm, "switch"), _e(shadd, "op"), _e(wide_add, "add")
+    if ch.weight_first:
+        e_wide_add = _e(wide_add, "op")
     # a read-out that weights the input bits in analog (kind "neuron") needs fewer digital
     # shift-adds than one per conversion (its info says how many)
     e_shadd *= adc.info.get("shift_adds_per_convert", 1.0)
@@ -823,6 +880,9 @@ def _estimate_plan(design: Design, network: Network, pl: Plan, costs: _Costs,
                 "program_driver": 0.0,  # programming drivers idle during inference
                 "shift_add": (c["shift_add"] * e_shadd + c["slice_add"] * e_wide_add),
             }
+            if ch.weight_first:
+                leaf_e["shift_add"] = c["shift_add"] * e_shadd
+                leaf_e["input_shift_add"] = c["slice_add"] * e_wide_add
             sub_leaves = [_leaf(key, unit_area * n_subs, leaf_e[key], cat)
                           for key, unit_area, cat in sub_units]
             t_train = 0.0
@@ -875,7 +935,8 @@ def _estimate_plan(design: Design, network: Network, pl: Plan, costs: _Costs,
                                   + tile_buf.leakage_uw + tile_bus.leakage_uw)
             per_layer_leak_uw.append(leak_uw)
             st, t_compute, t_data = _xbar_stage(ch, ev.read_steps, c["tile_buffer_read_bits"],
-                                                n_tiles, t_cbus, train_k, t_train)
+                                                n_tiles, t_cbus, train_k, t_train,
+                                                m.duplication)
             lbd = _xbar_breakdown(ch, st, t_compute, t_data, t_cbus)
             tile_node = _node("tile", [_node("pe", [_node("subarray", sub_leaves)]
                                                      + pe_leaves)] + tile_leaves)
@@ -1008,7 +1069,8 @@ def _is_compute_set(raw: list, cycle: float, sync: bool, pipelined: bool,
     m, _c, _bd, st, lbd = max(raw, key=lambda r: r[3])
     if not m.is_crossbar or st < cycle:
         return False
-    comp = lbd.get("array", 0.0) + lbd.get("adc", 0.0)
+    # the read cycles, shift-add cycles included (chip.sync_shift_add_cycles)
+    comp = lbd.get("array", 0.0) + lbd.get("adc", 0.0) + lbd.get("shift_add", 0.0)
     rest = st - comp
     if not sync:
         return rest <= 1e-12 * st

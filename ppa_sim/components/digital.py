@@ -105,15 +105,21 @@ def accumulator(bits: int, node: CmosNode, *, calibration: CalibrationSpec | Non
 
 @register("digital", "shift_add")
 def shift_add(bits: int, node: CmosNode, *, calibration: CalibrationSpec | None = None,
-              toggle: float = 0.5) -> ComponentCost:
+              toggle: float = 0.5, register_bits: int | None = None) -> ComponentCost:
     """Shift-and-add of a ``bits``-wide partial sum into a ``bits``-wide register.
 
     The shift is wiring; a 2:1 mux per bit (3 NAND2) selects add/subtract of the
     sign slice (two's complement MSB), an inverter per bit conditionally
     inverts; op: one add + register write (NeuroSim ShiftAdd.cpp structure).
+    ``register_bits`` (default ``bits``): an LSB-first shift-add, whose ``bits``-wide
+    adder adds each new operand to the top of a longer register while the lower bits
+    shift out into its extension (NeuroSim ShiftAdd.cpp: numDff = numAdderBit + 1 +
+    numReadPulse - 1 per unit).
     """
     need_pos_int("bits", bits)
-    blk = _Blk(fa=bits, dff=bits, nand=3 * bits, inv=bits)
+    reg = bits if register_bits is None else register_bits
+    need_pos_int("register_bits", reg)
+    blk = _Blk(fa=bits, dff=reg, nand=3 * bits, inv=bits)
     return blk.cost(node, "op", _t(node, T_CARRY_FO4 * bits + T_DFF_FO4 + 2), toggle,
                     calib(calibration))
 

@@ -23,6 +23,11 @@ cycles, g = row groups, S = subarrays of one copy):
 ``slice_add``         P x weights x (conversions per weight - 1): bit-slice (and
                       digital differential) recombination of each weight's columns
 
+With ``mapping.accumulation_order: weight_first`` (DNN+NeuroSim's order) the two
+swap roles: ``shift_add`` = adc_convert when a weight spans several conversions (the
+weight's columns added after every conversion), ``slice_add`` = P x weights x c x g
+x row tiles when c x g > 1 (each weight's sum shift-added over the input bits).
+
 With ``weights.differential_readout: analog`` the G+ and G- columns of a pair are
 subtracted before the ADC: ``adc_convert`` and the mux steps count column pairs
 (``Architecture.columns_per_conversion`` = 2) and the pair needs no digital
@@ -126,12 +131,21 @@ def layer_events(m: LayerMap, design: Design, *, own_activation: bool = True) ->
         c["wl_drive"] = P * cyc * rows_sum
         c["adc_convert"] = P * cyc * g * cols_sum / pair
         c["mux_switch"] = P * cyc * g * mux_steps
-        # one input cycle and one row group: the conversion is the column's whole dot
-        # product, there is nothing to shift and add
-        c["shift_add"] = c["adc_convert"] if cyc * g > 1 else 0.0
         outputs = p.groups * p.group_weights
-        c["slice_add"] = (P * outputs * max(0, p.columns_per_weight // pair - 1)
-                          * p.n_row_tiles)
+        if arch.mapping.accumulation_order == "weight_first":
+            # DNN+NeuroSim order (SubArray.cpp / ShiftAdd.cpp): after every conversion the
+            # weight's columns are added (shiftAddWeight, one add per conversion when a
+            # weight spans several columns), then each weight's sum is shift-added over
+            # the input bits and row groups once per read (shiftAddInput)
+            n_w = p.columns_per_weight // pair
+            c["shift_add"] = c["adc_convert"] if n_w > 1 else 0.0
+            c["slice_add"] = (P * outputs * cyc * g * p.n_row_tiles) if cyc * g > 1 else 0.0
+        else:
+            # one input cycle and one row group: the conversion is the column's whole dot
+            # product, there is nothing to shift and add
+            c["shift_add"] = c["adc_convert"] if cyc * g > 1 else 0.0
+            c["slice_add"] = (P * outputs * max(0, p.columns_per_weight // pair - 1)
+                              * p.n_row_tiles)
         c["accumulate"] = P * outputs * max(0, p.n_row_tiles - 1)
         if own_activation:
             c["activation"] = P * outputs
@@ -147,8 +161,11 @@ def layer_events(m: LayerMap, design: Design, *, own_activation: bool = True) ->
         c["global_buffer_read_bits"] = in_bits
         c["global_buffer_write_bits"] = out_bits
         c["chip_bus_bits"] = in_bits + out_bits
-        c["tile_buffer_write_bits"] = in_bits + out_bits
-        c["tile_buffer_read_bits"] = tile_in_bits + out_bits
+        # tile output: activations, or partial sums activated at chip level (NeuroSim)
+        tile_out_bits = (lay.out_elements * ps if arch.tile.output == "partial_sums"
+                         else out_bits)
+        c["tile_buffer_write_bits"] = in_bits + tile_out_bits
+        c["tile_buffer_read_bits"] = tile_in_bits + tile_out_bits
         c["tile_bus_bits"] = tile_in_bits + psum_out
         c["pe_buffer_write_bits"] = tile_in_bits
         c["pe_buffer_read_bits"] = pe_in_bits

@@ -269,6 +269,11 @@ class TileSpec(Spec):
 
     pes: PosInt = 4
     """PEs per tile."""
+    output: Literal["activations", "partial_sums"] = "activations"
+    """What a tile sends out through its buffer: ``activations`` (quantised, act bits per
+    output) or ``partial_sums`` (the accumulated partial sums, psum bits wide, activated
+    at chip level: DNN+NeuroSim V1.4 chipActivation = true, Tile.cpp numBitToLoadIn =
+    outputs x (adder-tree stages + adder bits))."""
     buffer: BufferSpec = Field(default_factory=lambda: BufferSpec(capacity_kb=32, width_bits=256))
     interconnect: InterconnectSpec = Field(default_factory=lambda: InterconnectSpec(kind="htree"))
 
@@ -295,6 +300,21 @@ class ChipSpec(Spec):
     stage time is the sum of its read, buffer and interconnect cycles (DNN+NeuroSim
     V1.4 ``synchronous = true``, main.cpp). False: the analog read step and the digital
     transfers are timed separately and a stage's transfers overlap its reads."""
+    sync_shift_add_cycles: bool = False
+    """Synchronous chips only. True: the digital shift-add of a read step takes clock
+    cycles of its own after the ``columns_per_adc`` conversion cycles: ``columns_per_adc``
+    cycles to add the columns of a weight (when a weight spans several columns) and
+    ``ceil(columns_per_adc / columns_per_weight)`` to shift-add over the input bits (when
+    inputs take several cycles) -- DNN+NeuroSim V1.4 SubArray.cpp CalculateLatency
+    (synchronous: readLatencyAccum = shiftAddWeight + shiftAddInput, ShiftAdd.cpp: one cycle
+    per shift-add). False: the shift-add hides under the next conversion."""
+    copies_share_tile_buffers: bool = False
+    """Synchronous chips only. True: the tile-buffer time of a duplicated layer is that of
+    one copy streaming the whole layer (its input is written to and read from the tile
+    buffer, its outputs likewise), so the copies shorten the reads but not the buffer
+    time -- DNN+NeuroSim V1.4 Tile.cpp TileCalculatePerformance adds the input/output
+    buffer read + write cycles after dividing the PE latency by the speed-up. False: the
+    buffer traffic spreads over all tiles of all copies."""
 
 
 class WeightSpec(Spec):
@@ -355,6 +375,15 @@ class MappingSpec(Spec):
     Layer-by-layer: latency is the sum of the layers."""
     tile_sharing: bool = False
     """Allow several layers to share one tile (ISAAC-style packing)."""
+    accumulation_order: Literal["column_first", "weight_first"] = "column_first"
+    """Order of the digital recombination of bit-serial, bit-sliced partial sums.
+    ``column_first``: every converted column is shift-added over the input bits in an
+    (ADC + input bits)-wide register, then the weight's slices are added once per output
+    position in partial-sum-wide adders. ``weight_first``: the columns of a weight are
+    added first after every conversion (an ADC + slice-bits-wide adder per conversion),
+    then each weight's sum is shift-added over the input bits once per input cycle (an
+    ADC + weight + input-bits-wide adder) -- DNN+NeuroSim V1.4 SubArray.cpp / ShiftAdd.cpp
+    (shiftAddWeight, then shiftAddInput)."""
     training_batch_size: PosInt = 200
     """Images per weight update when estimating on-chip training (``--training``):
     weights are reprogrammed once per batch (DNN+NeuroSim V2.1 train.py default 200)."""
