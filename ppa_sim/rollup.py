@@ -563,9 +563,14 @@ class _Chip:
         # data over their own links in parallel; under uniform random traffic a k x k mesh
         # sustains 4/k flits per node per cycle (bisection bound, Dally & Towles, "Principles
         # and Practices of Interconnection Networks", 2004, section 3.3.1), 1 for k <= 4
-        mesh_k = math.sqrt(max(1, chip_tiles))
+        # A concentrated mesh (router: vc, params.concentration c) has one router per c
+        # tiles: the bisection bound applies to the ceil(tiles / c) routers and the c tiles
+        # of a router share its injection link, so each tile sustains 1/c of the router's rate
+        routers = float(bus.info.get("routers", chip_tiles) or chip_tiles)
+        per_router = max(1.0, chip_tiles / max(1.0, routers))
+        mesh_k = math.sqrt(max(1.0, routers))
         kind = self.design.arch.chip.interconnect.kind
-        mesh_rate = min(1.0, 4.0 / mesh_k) if kind == "mesh" else None
+        mesh_rate = min(1.0, 4.0 / mesh_k) / per_router if kind == "mesh" else None
         return bus, t_chip, mesh_rate
 
 

@@ -38,3 +38,23 @@ def test_isaac_edram_full_rate_power_exceeds_refresh(results):
     assert p > 20 * b.info["refresh_uw"] * 1e-3
     assert p == pytest.approx(1.2 * 0.5 * (b.energy_pj("read") + b.energy_pj("write"))
                               + b.leakage_uw * 1e-3, rel=1e-9)
+
+
+def test_concentrated_mesh_shares_router_bandwidth_among_its_tiles():
+    """ISAAC's router serves 4 tiles: the chip bus sustains per tile 1/4 of a router's
+    injection rate, against the full rate on a one-router-per-tile mesh; the bisection bound
+    (4/k flits per router per cycle, Dally & Towles 2004, 3.3.1) applies to the routers."""
+    from ppa_sim.api import load_design
+    from ppa_sim.rollup import _Chip, _Costs
+
+    def rate(conc: int, tiles: int) -> float:
+        d = load_design(validation.design_path("isaac_32nm"),
+                        {"chip.interconnect.params.concentration": conc,
+                         "chip.interconnect.params.router_ports": 4 + conc})
+        return _Chip(d, _Costs(d)).chip_bus(tiles)[2]
+
+    # 16 tiles: 16 routers (k = 4, rate 1) vs 4 routers of 4 tiles (k = 2, rate 1 / 4)
+    assert rate(1, 16) == pytest.approx(1.0)
+    assert rate(4, 16) == pytest.approx(0.25)
+    # 168 tiles: 42 routers, k = sqrt(42): (4 / k) / 4 per tile
+    assert rate(4, 168) == pytest.approx(min(1.0, 4.0 / 42 ** 0.5) / 4.0)
