@@ -32,6 +32,14 @@ How one layer runs (all numbers from the Design; see :mod:`ppa_sim.accuracy`):
    over read groups and row tiles (digital accumulation), then combined over
    slices, polarities/reference and planes by shift-add, and scaled back to
    weight x input units.
+5. **Integrating neuron** (``adc.kind: neuron``, NeuRRAM): the planes of a phase are
+   not converted one by one: within each integration phase (the cost path's split,
+   :func:`ppa_sim.components.neuron.phase_plan`) plane k is weighted 2^(d k) and the
+   planes are summed in the analog domain, then converted ONCE per (phase, read
+   group, column), to the phase's bits. The full scale is the phase's integration
+   range N = sum_j 2^(d j) times the current span of the wire that the sampled
+   output-wire voltage stands for (the layer's mean wire conductance, see
+   ``_neuron_span``), times ``adc_range_fraction``. Codes of the phases are shift-added.
 
 Speed: planes are stacked into the batch; every read group of a position is
 one batched matmul (``torch.bmm`` over read groups) with the ADC's 1/LSB folded
@@ -56,6 +64,7 @@ from ppa_sim.accuracy.ir_drop import (
 )
 from ppa_sim.accuracy.options import SimOptions
 from ppa_sim.components import get as get_component
+from ppa_sim.components.neuron import phase_plan
 from ppa_sim.errors import ConfigError, MappingError, Problem
 from ppa_sim.mapping.partition import Partition, partition
 from ppa_sim.network.layer import Layer
@@ -288,6 +297,13 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
         self.input_planes = 0
         """Input planes (read cycles) per input of the last forward pass: the cost path's
         ``mapping.planner.input_cycles`` for a non-negative or ``signed_input`` input."""
+        self.adc_planes = 0
+        """Conversions per (read group, physical column) per input of the last forward
+        pass: ``input_planes``, or with ``adc.kind: neuron`` one per integration phase."""
+        # adc kind neuron: the input cycles of a phase are weighted 2^(d k) and summed on
+        # the integration capacitor, then converted ONCE (module doc, step 4)
+        self.neuron = sa.adc.kind == "neuron"
+        self._plane_max: list[int] | None = None
         dev = design.tech.device
         self.g_off = devices.nominal_g_off(dev)
         self.read_sigma = dev.c2c_read_noise if options.read_noise else 0.0
@@ -295,7 +311,9 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
         full_scale = self.rows_per_read * options.adc_range_fraction
         # an exact digital readout (adc kind adder_tree: per-row AND + adder tree) counts
         # the column's one-bit products: one code per product, no rounding or range loss
-        exact = bool(get_component("adc", sa.adc.kind)(sa.adc, design.tech.node).info.get("exact"))
+        adc_cost = get_component("adc", sa.adc.kind)(sa.adc, design.tech.node, dac=sa.dac) \
+            if self.neuron else get_component("adc", sa.adc.kind)(sa.adc, design.tech.node)
+        exact = bool(adc_cost.info.get("exact"))
         if exact and self.max_code < self.rows_per_read:
             raise ConfigError([Problem(None, "subarray.adc.bits", f"an exact {sa.adc.kind} "
                                        f"readout of {self.rows_per_read} rows needs "
@@ -376,6 +394,8 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
             r = segment_resistance_norm(self.design)
             fn = first_order_g_eff if opts.ir_drop_model == "first_order" else exact_g_eff_batched
             g = fn(g, r, r)
+        if self.neuron and opts.adc:
+            self.lsb = self._neuron_span(g) * opts.adc_range_fraction / self.max_code
         w_tiles = g.div_(self.lsb).view(P_, S * B, R, ncol)  # in place: bounds peak memory
         colsum = w_tiles.sum(dim=2).max() if w_tiles.numel() else torch.zeros(())
         # stored transposed, (position, read group, column, row): out^T = W^T @ x^T
@@ -394,6 +414,26 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
         shifts = sum((code.radix ** s if code.slices > 1 else 1) for s in range(code.slices))
         self.coef_ref = self.lsb * (-(self.g_off / delta) * shifts - code.zero)
         self.w_step = self.w_max * code.step_per_wmax if self.w_max > 0 else 0.0
+
+    @staticmethod
+    def _neuron_span(g: torch.Tensor) -> float:
+        """``adc.kind: neuron``: the current span (units of V_read x G_on) that the neuron's
+        +-V_read input swing stands for, per phase plane.
+
+        The neuron samples the settled voltage of the output wire (components/neuron.py),
+        V = sum_i G_i V_i / sum_i G_i (Kirchhoff, high-impedance sampling node): the wire
+        swings +-V_read whatever the row count, and a column current I reads as
+        I / sum_i G_i. The ADC's full scale, N x C_sample x V_read after the N = sum_j
+        2^(d j) integrations of a phase, thus maps to N x the wire's conductance x V_read;
+        with the phase plane normalised by N (``_integrate``), to the wire's conductance.
+        One neuron range per layer: the mean conductance of the layer's wires (read group
+        x column, rows actually connected; empty padding columns excluded), so the digital
+        scale-back is one gain per layer. Taken from the cells as read (variation, drift,
+        IR drop included): the wire normalisation's own tolerance of a global drift is
+        left to the drift-compensation gain, as for every ADC. ``g``: (P, S, B, R, columns)."""
+        sums = g.sum(dim=3)
+        used = sums[sums > 0]
+        return float(used.mean()) if used.numel() else 1.0
 
     # ------------------------------------------------------------------ activity
     def reset_activity(self) -> None:
@@ -432,25 +472,82 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
             for xp, sgn in parts:
                 planes.append(xp / x_max)
                 coefs.append(sgn * x_max)
+            self.input_planes, self._plane_max = len(parts), None
             return torch.stack(planes), torch.tensor(coefs, dtype=torch.float64)
         mb = max(dac.bits - 1, 1) if signed else dac.bits
         d = min(dac.dac_bits, mb)
         step = x_max / (2 ** mb - 1)
         cycles = -(-mb // d)
         dmask = 2 ** d - 1
+        plane_max: list[int] = []
         for xp, sgn in parts:
             a = torch.round(xp / step).clamp_(0, 2 ** mb - 1).to(torch.int32)
             if self.recording:
                 ones = sum(float(((a >> b) & 1).sum()) for b in range(mb))
                 self._bits_one += ones
                 self._bits_total += float(a.numel() * mb)
+            pass_planes: list[torch.Tensor] = []
+            pass_coefs: list[float] = []
             for c in range(cycles):
                 pl = ((a >> (c * d)) & dmask).to(x.dtype)
                 if dmask != 1:
                     pl = pl / dmask
-                planes.append(pl)
-                coefs.append(sgn * (2 ** (c * d)) * dmask * step)
+                pass_planes.append(pl)
+                pass_coefs.append(sgn * (2 ** (c * d)) * dmask * step)
+            if self.neuron:
+                pass_planes, pass_coefs, pmax = self._integrate(pass_planes, pass_coefs, d)
+                plane_max += pmax
+            planes += pass_planes
+            coefs += pass_coefs
+        self.input_planes = cycles * len(parts)
+        self._plane_max = plane_max if any(m != self.max_code for m in plane_max) else None
         return torch.stack(planes), torch.tensor(coefs, dtype=torch.float64)
+
+    def _integrate(self, planes: list[torch.Tensor], coefs: list[float], d: int
+                   ) -> tuple[list[torch.Tensor], list[float], list[int]]:
+        """``adc.kind: neuron``: the cycle planes of one pass (least significant first,
+        coefficient ``2^(d c) x dmask x step`` each) -> one plane per integration phase.
+
+        The phase split and each phase's conversion bits are the cost path's
+        (:func:`ppa_sim.components.neuron.phase_plan`; the first phase holds the most
+        significant cycles). Within a phase of cycles lo..hi-1 the charge of cycle c is
+        integrated ``2^(d (c - lo))`` times: the phase plane is that weighted sum divided by
+        the phase's integration range ``N = sum_j 2^(d j)`` (all-ones inputs), so the ADC
+        full scale, ``rows_per_read x adc_range_fraction`` in plane units as for every other
+        ADC, is N x the physical per-cycle span x ``adc_range_fraction``. A phase converted
+        to b_p < ``adc.bits`` bits spans the same range with ``2^b_p`` codes: its plane is
+        scaled by (2^b_p - 1) / (2^b - 1) (its coefficient by the inverse) and its codes
+        clipped at 2^b_p - 1; a phase with no bits left is not converted (contributes 0).
+        Returns the phase planes, their coefficients and their largest unipolar codes."""
+        opts, sa = self.options, self.design.arch.subarray
+        if not opts.dac:  # continuous input voltages: one cycle, integrated once
+            return planes, coefs, [self.max_code] * len(planes)
+        w = 2 ** d
+        out: list[torch.Tensor] = []
+        out_coefs: list[float] = []
+        pmax: list[int] = []
+        hi = len(planes)
+        for cp, bp in phase_plan(sa.adc, len(planes), d):
+            lo = hi - cp
+            n_int = sum(w ** j for j in range(cp))
+            ph = planes[lo].clone() if cp > 1 else planes[lo]
+            for c in range(lo + 1, hi):
+                ph.add_(planes[c], alpha=float(w ** (c - lo)))
+            coef = coefs[lo] * n_int
+            hi = lo
+            short = opts.adc and not self.exact_readout and bp < self.adc_bits
+            if short:
+                if bp == 0:
+                    continue
+                s = (2 ** bp - 1) / self.max_code
+                ph = ph * (s / n_int)
+                coef /= s
+            else:
+                ph = ph / n_int
+            out.append(ph)
+            out_coefs.append(coef)
+            pmax.append(2 ** bp - 1 if short else self.max_code)
+        return out, out_coefs, pmax
 
     def _signed_planes(self, x: torch.Tensor, x_max: float) -> tuple[torch.Tensor, torch.Tensor]:
         """``dac.signed_input``: ONE set of planes, values in [-1, 1] (sign = pulse polarity
@@ -462,6 +559,7 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
         exactly as the x+ / x- passes of an unsigned driver round it."""
         opts, dac = self.options, self.dac
         if not opts.dac:  # continuous signed input voltages, one cycle
+            self.input_planes, self._plane_max = 1, None
             return (x / x_max).unsqueeze(0), torch.tensor([x_max], dtype=torch.float64)
         mb = max(dac.bits - 1, 1)
         d = min(dac.dac_bits, mb)
@@ -482,6 +580,11 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
                 pl = pl / dmask
             planes.append(pl.mul_(polarity))
             coefs.append((2 ** (c * d)) * dmask * step)
+        self.input_planes = cycles
+        self._plane_max = None
+        if self.neuron:  # signed charge integrated per phase (ternary drive)
+            planes, coefs, pmax = self._integrate(planes, coefs, d)
+            self._plane_max = pmax if any(m != self.max_code for m in pmax) else None
         return torch.stack(planes), torch.tensor(coefs, dtype=torch.float64)
 
     # ------------------------------------------------------------------ core
@@ -518,7 +621,7 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
         dt = self._dtype
         pcoef = pcoef.to(dt)
         n_planes, batch = planes.shape[0], planes.shape[1]
-        self.input_planes = n_planes
+        self.adc_planes = n_planes
         items = planes.to(dt).reshape(n_planes * batch, *planes.shape[2:])
         n_items = items.shape[0]
         S, Bg, R = plan.n_sg, plan.ngb, plan.rr
@@ -554,6 +657,10 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
         # counts the signed products one by one)
         bipolar = self.signed_drive and not pair
         lsb_per_code = 1.0 if self.exact_readout else 2.0
+        # adc kind neuron: a phase converted to fewer bits clips at its own largest code
+        item_max = None
+        if opts.adc and self._plane_max is not None:
+            item_max = torch.tensor(self._plane_max, dtype=dt).repeat_interleave(batch)
         buf = torch.empty(0, dtype=dt)
         coef_rep = self.coef.repeat(min(G, max(1, chunk // 64)))
         for i0 in range(0, n_items, items_per_chunk):
@@ -607,6 +714,10 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
                             out = buf[:(g1 - g0) * ncol * (m1 - m0)].view(g1 - g0, ncol,
                                                                           m1 - m0)
                             torch.bmm(wt, xt, out=out)
+                            hi = None  # per-input largest unipolar code (neuron phases)
+                            if item_max is not None:
+                                hi = item_max[i0 + i] if per_item else \
+                                    item_max[i0:i0 + n].repeat_interleave(L)[m0:m1]
                             if pair:  # subtract G- from G+ before the (signed) ADC
                                 v = out.view(g1 - g0, K, OC, m1 - m0)
                                 d = v[:, :n_pos]
@@ -614,6 +725,8 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
                                 v[:, n_pos:] = 0.0
                                 if opts.adc:  # codes of two column LSBs, -half..half-1
                                     d.div_(2.0).round_().clamp_(-half, half - 1)
+                                    if hi is not None:
+                                        d.clamp_(min=-(hi + 1) / 2, max=(hi - 1) / 2)
                                     if hist is not None:
                                         sample = d.reshape(-1)[::HIST_STRIDE] + half
                                         hist += torch.bincount(sample.long(),
@@ -623,6 +736,8 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
                                 if lsb_per_code != 1.0:
                                     out.div_(lsb_per_code)
                                 out.round_().clamp_(-half, half - 1)
+                                if hi is not None:
+                                    out.clamp_(min=-(hi + 1) / 2, max=(hi - 1) / 2)
                                 if hist is not None:  # codes -half..half-1 -> bins 0..2^b-1
                                     sample = out.view(-1)[::HIST_STRIDE] + half
                                     hist += torch.bincount(sample.long(),
@@ -633,6 +748,8 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
                                 out.round_()
                                 if self.needs_clamp:
                                     out.clamp_(0, self.max_code)
+                                    if hi is not None:
+                                        torch.minimum(out, hi, out=out)
                                 if hist is not None:  # every HIST_STRIDE-th conversion
                                     sample = out.view(-1)[::HIST_STRIDE]
                                     hist += torch.bincount(sample.long(),

@@ -110,6 +110,15 @@ def operation_counts(bits: int, cycles: int, bits_per_cycle: int, max_phase_bits
             "phases": len(ph)}
 
 
+def phase_plan(spec: AdcSpec, cycles: int, bits_per_cycle: int) -> tuple[tuple[int, int], ...]:
+    """(input cycles, conversion bits) of each phase, in :func:`operation_counts`' order: the
+    first phase (the most significant cycles) converts all ``bits``, the next only the bits
+    it leaves (``adc_steps``); ``params.max_phase_bits`` as :func:`neuron_readout` reads it."""
+    mp = int(_param(spec, "max_phase_bits", NEURON_MAX_PHASE_BITS, _ALLOWED))
+    ph = phases(cycles, bits_per_cycle, mp)
+    return tuple((c, max(spec.bits - sum(ph[:i]) * bits_per_cycle, 0)) for i, c in enumerate(ph))
+
+
 @register("adc", "neuron")
 def neuron_readout(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec | None = None,
                    dac: DacSpec | None = None) -> ComponentCost:

@@ -283,14 +283,11 @@ def test_neurram_digits_cnn_end_to_end_and_cycle_counts(digits_model, tmp_path) 
     assert res.ideal_accuracy > 0.9
     assert 0.0 <= res.mean <= 1.0
     # the signed path is numerically sound end to end: ideal read-out keeps the accuracy
-    # (3 magnitude bits, 16 levels), and so does a bipolar ADC spanning a quarter of the
-    # physical range (at the full 256-row span the 9-row first layer sees codes 0 / +-1)
+    # (3 magnitude bits, 16 levels); the neuron's read-out itself: test_neuron_readout.py
     no_adc = simulate_accuracy(model, "digits", design, runs=1, progress=False,
                                options=SimOptions(adc=False))
     assert no_adc.mean > res.ideal_accuracy - 0.05
-    narrow = simulate_accuracy(model, "digits", design, runs=1, progress=False,
-                               options=SimOptions(adc_range_fraction=0.25))
-    assert narrow.mean > 0.8
+    assert res.mean > 0.7
     for rec in res.activity["layers"].values():
         assert len(rec["adc_code_histogram"]) == 2 ** 6 and sum(rec["adc_code_histogram"]) > 0
         assert 0 < rec["input_bit_density"] <= 1

@@ -43,9 +43,21 @@ CASES = [
      lambda: nn.Conv2d(3, 8, 3, padding=1), (2, 3, 8, 8), False),
     ("linear_noisy_default", "default", {}, SimOptions(),
      lambda: nn.Linear(150, 12), (4, 150), True),
+    # frozen when the neuron was read like any ADC (one conversion per input cycle): that
+    # read-out is now the SAR's; the neuron's own is tested against a loop reference
+    # (test_neuron_readout.py)
     ("neurram_unsigned_linear", "published/neurram_130nm",
-     {"subarray.dac.signed_input": False}, SimOptions(),
+     {"subarray.dac.signed_input": False, "subarray.adc.kind": "sar"}, SimOptions(),
      lambda: nn.Linear(300, 10), (4, 300), True),
+    # dac.signed_input on non-neuron ADCs (frozen before the neuron's analog integration
+    # was modelled): a bipolar SAR with bit-serial ternary drive, and NeuRRAM's array
+    # read through a SAR instead of its neuron
+    ("signed_linear_sar", "default",
+     {"subarray.rows": 16, "subarray.cols": 32, "subarray.dac.signed_input": True, **NO_TIES},
+     QUANT64, lambda: nn.Linear(37, 5), (3, 37), True),
+    ("neurram_sar_signed_conv", "published/neurram_130nm",
+     {"subarray.adc.kind": "sar", "subarray.adc.params": {}}, SimOptions(),
+     lambda: nn.Conv2d(3, 8, 3, padding=1), (2, 3, 8, 8), True),
 ]
 
 
