@@ -21,6 +21,8 @@ Lower bound: bit-serial inputs and bit-sliced weights multiply the multiply-
 accumulates of a layer by (input planes) x (columns per weight) = 8 x 8 = 64 for
 (b) and 8 x 14 = 112 for (b2), because every (plane, column) partial sum goes
 through the non-linear ADC on its own and cannot be merged with another before it.
+The simulated times are steadier than the native ones (315-422 ms on the same machine
+on different days): compare simulated ms/batch between code versions.
 
 Run: .venv/bin/python benchmarks/accuracy_speed.py [--batch 32] [--repeats 2]
 """
@@ -120,6 +122,9 @@ def main() -> int:
                                   "ratio", "convert s", "peak MB"]))
     print("targets: (a) <= 8x, (b) <= 80x native, peak memory < 2048 MB; (b2) has no target "
           "(arithmetic alone is 112x native)")
+    print("reference (docs/accuracy.md section 3, 2026-11-30, shared 2-core build machine): "
+          "(a) 2.1 s = 5.3x, (b) 27.0 s = 83-86x, (b2) 42.4 s = 131x; native 315-402 ms, "
+          "which alone moves the ratios by +-15 %")
     return 0
 
 

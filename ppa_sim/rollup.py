@@ -94,7 +94,13 @@ def load_activity(activity: Any, network: Network | None = None) -> dict[str, di
 
         {"schema": "ppa_sim.activity/1",
          "layers": {"<layer>": {"input_bit_density": f, "mean_conductance_fraction": f,
-                                "adc_code_histogram": [...], "adc_bits": n}}}
+                                "adc_code_histogram": [...], "adc_bits": n,
+                                "input_signed": true|false}}}
+
+    Every key is optional. ``input_signed`` (a JSON boolean; older files lack it = false):
+    the layer's inputs were negative somewhere; drivers without ``dac.signed_input`` then
+    take two passes (:func:`ppa_sim.mapping.planner.input_passes`). It is returned as
+    1.0 / 0.0 under the same key.
     """
     if activity is None:
         return {}
@@ -140,6 +146,14 @@ def load_activity(activity: Any, network: Network | None = None) -> dict[str, di
                                             "must be a number in [0, 1]", value=v))
                 else:
                     vals[key] = float(v)
+        if "input_signed" in rec:
+            v = rec["input_signed"]
+            if not isinstance(v, bool):
+                problems.append(Problem(fname, f"layers.{name}.input_signed",
+                                        "must be true or false", value=v,
+                                        allowed="true, false"))
+            else:
+                vals["input_signed"] = 1.0 if v else 0.0
         hist = rec.get("adc_code_histogram")
         if hist is not None:
             if not isinstance(hist, list) or not hist or any(
@@ -190,22 +204,30 @@ class _Costs:
             "array", a.subarray.cell.type, key_path="subarray.cell.type")(
             a.subarray, t, activity=act, calibration=self.cal))
 
-    def adc(self) -> ComponentCost:
+    def adc(self, signed_pass: bool = False) -> ComponentCost:
+        """The read-out. ``signed_pass``: as it reads one of the two passes of a signed
+        input on unsigned drivers (``bits - 1`` magnitude bits, ``planner.input_passes``);
+        the same cost unless the model takes the input spec (kind "neuron")."""
         a = self.design.arch
+        fn = get_model("adc", a.subarray.adc.kind, key_path="subarray.adc.kind")
+        # a read-out that integrates over the input cycles (kind "neuron") also takes
+        # the input (DAC) spec: its cost per cycle depends on the input bits
+        params = inspect.signature(fn).parameters
+        signed_pass = signed_pass and "dac" in params
 
         def make() -> ComponentCost:
-            fn = get_model("adc", a.subarray.adc.kind, key_path="subarray.adc.kind")
-            # a read-out that integrates over the input cycles (kind "neuron") also takes
-            # the input (DAC) spec: its cost per cycle depends on the input bits
-            params = inspect.signature(fn).parameters
-            kw: dict[str, Any] = {"dac": a.subarray.dac} if "dac" in params else {}
+            dac = a.subarray.dac
+            if signed_pass:  # one pass of the magnitude bits (the accuracy path's _planes)
+                mb = max(1, dac.bits - 1)
+                dac = dac.model_copy(update={"bits": mb, "dac_bits": min(dac.dac_bits, mb)})
+            kw: dict[str, Any] = {"dac": dac} if "dac" in params else {}
             if "array" in params:
                 # a read-out that charges array lines itself (the current-mode MLSA: its
                 # column and reference columns) takes the subarray's cell-matrix cost
                 kw["array"] = self.array(a.activity)
             return fn(a.subarray.adc, self.design.node, calibration=self.cal, **kw)
 
-        return self.get(("adc",), make)
+        return self.get(("adc", signed_pass), make)
 
     def dac(self) -> ComponentCost:
         a = self.design.arch
@@ -391,7 +413,9 @@ def estimate_design(design: Design, network: Network, activity: Any = None,
     """
     measured = load_activity(activity, network)
     costs = _Costs(design)
-    planner = Planner(network, design)
+    # layers measured with signed inputs: two passes on unsigned drivers (planner)
+    signed = frozenset(n for n, v in measured.items() if v.get("input_signed"))
+    planner = Planner(network, design, signed)
     pl = planner.plan()
     chip = _Chip(design, costs)
     sched = Scheduler(pl, design)
@@ -516,7 +540,11 @@ class _Chip:
         # ---- timing
         rlf = arch.calibration.read_latency_factor
         self.sync = sync = arch.chip.synchronous
-        t_conv = max(_t(adc, "convert"), _t(shadd, "op"))
+        # the read-out's time per read step (input cycle): one conversion, or for a
+        # read-out that integrates the input cycles (kind "neuron") one cycle's share of
+        # the MVM (its conversions are fewer than the input cycles)
+        t_conv = max(adc.info.get("input_cycle_latency_ns", _t(adc, "convert")),
+                     _t(shadd, "op"))
         self.shift_share = 0.0
         if sync:
             # one chip clock = the analog sensing cycle (array read + one conversion), or the
@@ -791,6 +819,7 @@ def _estimate_plan(design: Design, network: Network, pl: Plan, costs: _Costs,
         e_wide_add = _e(wide_add, "op")
     # a read-out that weights the input bits in analog (kind "neuron") needs fewer digital
     # shift-adds than one per conversion (its info says how many)
+    e_shadd_op = e_shadd
     e_shadd *= adc.info.get("shift_adds_per_convert", 1.0)
     e_act = _e(actv, "op")
     add_e = _e(pe_tree, "reduce") / max(1, arch.pe.subarrays - 1)
@@ -868,6 +897,14 @@ def _estimate_plan(design: Design, network: Network, pl: Plan, costs: _Costs,
                 c = {k: v * train_k for k, v in c.items()}
             lact = _layer_activity(design, measured.get(lay.name))
             arr = base_arr if lact is arch.activity else costs.array(lact)
+            l_convert, l_shadd = e_convert, e_shadd
+            if m.input_signed and not sub.dac.signed_input:
+                # two passes of bits - 1 magnitude bits: a read-out that integrates the
+                # cycles (kind "neuron") costs each pass's MVM (its conversions: schedule)
+                adc_p = costs.adc(signed_pass=True)
+                if adc_p is not adc:
+                    l_convert = _e(adc_p, "convert")
+                    l_shadd = e_shadd_op * adc_p.info.get("shift_adds_per_convert", 1.0)
             mult = (measured.get(lay.name) or {}).get("mean_adc_code_fraction")
             # ADC energy scales with the code only for ramp-type converters (time to code)
             adc_scale = 2 * mult if (mult is not None and sub.adc.kind == "ramp") else 1.0
@@ -877,16 +914,16 @@ def _estimate_plan(design: Design, network: Network, pl: Plan, costs: _Costs,
             leaf_e = {
                 "array": c["array_read"] * _e(arr, "read")
                 * _array_read_scale(arr, m.partition, design, lact),
-                "adc": c["adc_convert"] * e_convert * adc_scale,
+                "adc": c["adc_convert"] * l_convert * adc_scale,
                 "column_mux": c["mux_switch"] * e_mux,
                 # only rows whose input bit (DAC level) is non-zero are driven
                 "wl_driver": c["wl_drive"] * lact.input_bit_density * e_drive,
                 "switch_matrix": c["switch_matrix"] * e_sm,
                 "program_driver": 0.0,  # programming drivers idle during inference
-                "shift_add": (c["shift_add"] * e_shadd + c["slice_add"] * e_wide_add),
+                "shift_add": (c["shift_add"] * l_shadd + c["slice_add"] * e_wide_add),
             }
             if ch.weight_first:
-                leaf_e["shift_add"] = c["shift_add"] * e_shadd
+                leaf_e["shift_add"] = c["shift_add"] * l_shadd
                 leaf_e["input_shift_add"] = c["slice_add"] * e_wide_add
             sub_leaves = [_leaf(key, unit_area * n_subs, leaf_e[key], cat)
                           for key, unit_area, cat in sub_units]

@@ -7,7 +7,8 @@ Schema ``ppa_sim.activity/1``::
          "input_bit_density": f,          # fraction of input bits that are 1
          "mean_conductance_fraction": f,  # mean stored G between G_off (0) and G_on (1)
          "adc_code_histogram": [counts],  # one count per ADC code, all conversions
-         "adc_bits": n}}}
+         "adc_bits": n,
+         "input_signed": b}}}             # optional (older files: false), see below
 
 Layer names are the module qualified names, the names the torch importer gives
 the Network layers, so the estimator matches them one to one.
@@ -17,6 +18,12 @@ signed column currents) has codes -2^(b-1)..2^(b-1)-1; its histogram bin i count
 code i - 2^(b-1) (zero current at mid-scale). Under ``dac.signed_input`` the bit
 density counts the magnitude bits of the one signed pass (a row is driven, +V or -V,
 when its bit is 1).
+
+``input_signed`` (JSON boolean): some recorded input of the layer was negative. Drivers
+without ``dac.signed_input`` then apply it as two passes, x+ then x-, of ``bits - 1``
+magnitude bits each (the layer's ``_planes``); the estimator reads the flag and charges
+both passes' read cycles and conversions (``ppa_sim.mapping.planner.input_passes``).
+Without the flag (no data) the estimator takes inputs as unsigned, as NeuroSim does.
 """
 
 from __future__ import annotations

@@ -45,6 +45,9 @@ Speed: planes are stacked into the batch; every read group of a position is
 one batched matmul (``torch.bmm`` over read groups) with the ADC's 1/LSB folded
 into the conductances, so the ADC is an in-place round (+ clamp only when a
 current can leave the range); chunks bound the memory of the partial sums.
+Read groups of at most ``PATTERN_TABLE_MAX_ROWS`` rows under 0/1 bit-serial planes
+(a 3-channel first convolution) are computed once per input pattern and gathered
+(``SimOptions.pattern_tables``; the same values, bit for bit).
 """
 
 from __future__ import annotations
@@ -263,6 +266,11 @@ class _Plan:
 #: more than the simulation itself
 HIST_STRIDE = 7
 
+#: SimOptions.pattern_tables: largest read group (rows) whose 2^rows input patterns are
+#: tabulated (64 patterns: the table costs 64 partial sums per column, against one per
+#: input, at least 256 inputs per chunk, for every read group)
+PATTERN_TABLE_MAX_ROWS = 6
+
 #: fewest inputs (GEMM N) per partial-sum matmul: (4128 x 128) @ (128 x N) on one Xeon
 #: core measured 100 GFLOP/s at N = 64 and 137-160 GFLOP/s at N = 256-512
 #: (benchmarks/accuracy_speed.py set-up (b)); the buffer then holds N x columns floats
@@ -440,6 +448,7 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
         self._bits_one = 0.0
         self._bits_total = 0.0
         self._hist = torch.zeros(2 ** self.adc_bits, dtype=torch.long)
+        self._input_signed = False
 
     def activity_record(self) -> dict[str, object]:
         """This layer's entry of the activity file (schema ppa_sim.activity/1)."""
@@ -448,7 +457,8 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
                 "mean_conductance_fraction": self.mean_conductance_fraction,
                 "adc_code_histogram": [int(v) for v in self._hist.tolist()],
                 "adc_bits": self.adc_bits,
-                "adc_histogram_sampling": HIST_STRIDE}
+                "adc_histogram_sampling": HIST_STRIDE,
+                "input_signed": self._input_signed}
 
     # ------------------------------------------------------------------ inputs
     def _planes(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -460,6 +470,8 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
             x_max = float(x.detach().abs().max())
         if x_max <= 0:
             x_max = 1.0
+        if self.recording:  # inputs negative (x+ / x- passes on unsigned drivers)
+            self._input_signed = self._input_signed or bool((x < 0).any())
         if self.signed_drive:
             return self._signed_planes(x, x_max)
         signed = bool((x < 0).any())
@@ -500,6 +512,7 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
             planes += pass_planes
             coefs += pass_coefs
         self.input_planes = cycles * len(parts)
+        self._binary_planes = dmask == 1 and not self.neuron  # planes of 0/1 bits
         self._plane_max = plane_max if any(m != self.max_code for m in plane_max) else None
         return torch.stack(planes), torch.tensor(coefs, dtype=torch.float64)
 
@@ -617,6 +630,7 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
         summed over read groups into per-column code sums.
         """
         plan, opts = self.plan, self.options
+        self._binary_planes = False  # set by _planes for bit-serial unsigned planes
         planes, pcoef = self._planes(x.to(self._dtype))
         dt = self._dtype
         pcoef = pcoef.to(dt)
@@ -634,7 +648,10 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
         per_item = L >= 256
         # a small flat conv grid is copied anyway: copy only the real output positions
         # (the grid's padding columns would cost partial sums that are cropped later)
-        compact = not per_item and L != self._positions_out(x)
+        # (per item too: one copy per item and kernel position feeds all the columns'
+        # partial sums, a few % of their cost, and saves the grid's padding columns,
+        # 2/34 of the partial sums of a 32x32 map, 2/18 of a 16x16 one)
+        compact = L != self._positions_out(x)
         if compact:
             L = self._positions_out(x)
         chunk = opts.chunk_elements
@@ -663,6 +680,21 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
             item_max = torch.tensor(self._plane_max, dtype=dt).repeat_interleave(batch)
         buf = torch.empty(0, dtype=dt)
         coef_rep = self.coef.repeat(min(G, max(1, chunk // 64)))
+        # pattern tables (SimOptions.pattern_tables): 0/1 planes, one read group per
+        # super-group and position, at most PATTERN_TABLE_MAX_ROWS rows; the ADC histogram
+        # and the per-input neuron clip need the inputs one by one
+        n_pat = 2 ** R
+        tables = (opts.pattern_tables and self._binary_planes and Bg == 1
+                  and R <= PATTERN_TABLE_MAX_ROWS and hist is None and item_max is None
+                  and not pair and not bipolar and 4 * n_pat <= items_per_chunk * L)
+        if tables:
+            # pattern j drives row r when bit r of j is 1; the patterns' partial sums are
+            # the inputs' (0/1 operands: every product exact, summed in the same order)
+            x_pat = ((torch.arange(n_pat).view(1, n_pat) >> torch.arange(R).view(R, 1)) & 1) \
+                .to(dt)
+            pow2 = (2 ** torch.arange(R, dtype=torch.long)).view(1, 1, R, 1)
+            if self.read_sigma == 0:  # no per-chunk noise draw: larger chunks of items
+                items_per_chunk = max(items_per_chunk, (4 * chunk) // max(1, S * OC * L))
         for i0 in range(0, n_items, items_per_chunk):
             it = items[i0:i0 + items_per_chunk]
             n = it.shape[0]
@@ -679,8 +711,14 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
             base_off = xf.storage_offset()
             n_views = n if per_item else 1
             xcat_m = n * L
+            if tables:  # input pattern of each read group at each grid point
+                code = (xf.view(n, G, R, N).long() * pow2).sum(2)  # (n, G, N)
             for p in range(plan.positions):
                 wp = self.tiles[p]
+                if tables:
+                    self._table_pass(code, p, offsets[p], step, grid, row_w, n, L, nbc,
+                                     x_pat, acc, acc_ref, coef_rep)
+                    continue
                 if not per_item:
                     if L == 1:
                         xcat = xf.as_strided((G, R, n), (R, 1, Fg), base_off)
@@ -701,9 +739,19 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
                         wt = devices.read_noise_(wt, self.read_sigma, self._noise_gen)
                     for i in range(n_views):
                         width = L if per_item else xcat_m
+                        xc = None
+                        if per_item and compact:  # item i's real output positions, copied
+                            ho = grid // row_w
+                            xc = xf.as_strided(
+                                (g1 - g0, R, ho, L // ho), (R * N, N, step * row_w, step),
+                                base_off + i * Fg * N + g0 * R * N + offsets[p]) \
+                                .reshape(g1 - g0, R, L)
                         for m0 in range(0, width, m_sub):
                             m1 = min(width, m0 + m_sub)
-                            if per_item:  # item i: (groups, R, m) row-major views
+                            if xc is not None:
+                                xt = xc[:, :, m0:m1]
+                                col0 = i * L + m0
+                            elif per_item:  # item i: (groups, R, m) row-major views
                                 xt = xf.as_strided(
                                     (g1 - g0, R, m1 - m0), (R * N, N, step),
                                     base_off + i * Fg * N + g0 * R * N + offsets[p] + m0 * step)
@@ -770,6 +818,53 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
             y = y[:, valid]
         return y
 
+    def _table_pass(self, code: torch.Tensor, p: int, offset: int, step: int, grid: int,
+                    row_w: int, n: int, L: int, nbc: int, x_pat: torch.Tensor,
+                    acc: torch.Tensor, acc_ref: torch.Tensor | None,
+                    coef_rep: torch.Tensor) -> None:
+        """Kernel position ``p`` of one chunk of ``n`` items through pattern tables
+        (``SimOptions.pattern_tables``): the read groups' partial sums for every input
+        pattern ``x_pat`` (rows, 2^rows) go through the ADC and the shift-add of
+        :meth:`_reduce` exactly as the inputs' own would, then every input adds the table
+        entry of its pattern ``code`` (n, G, N) -- the same values in the same order as
+        the direct path. Read noise is drawn per read-group chunk as there."""
+        S, OC = self.plan.n_sg, self.plan.cout_sg
+        G, N, n_pat = code.shape[1], code.shape[2], x_pat.shape[1]
+        if L == 1:  # linear: one input per item
+            pat = code[:, :, 0].t()
+        elif L != grid:  # conv, compact: the real output positions of each grid row
+            ho = grid // row_w
+            pat = code.as_strided((n, G, ho, L // ho), (G * N, N, step * row_w, step),
+                                  offset).permute(1, 0, 2, 3).reshape(G, n * L)
+        else:
+            pat = code.as_strided((n, G, L), (G * N, N, step), offset) \
+                .permute(1, 0, 2).reshape(G, n * L)
+        wp = self.tiles[p]
+        opts = self.options
+        for g0 in range(0, G, nbc):
+            g1 = min(G, g0 + nbc)
+            wt = wp[g0:g1]
+            if self.read_sigma > 0:  # the draw of the direct path
+                wt = devices.read_noise_(wt, self.read_sigma, self._noise_gen)
+            out = torch.bmm(wt, x_pat.expand(g1 - g0, *x_pat.shape))
+            if opts.adc:
+                out.round_()
+                if self.needs_clamp:
+                    out.clamp_(0, self.max_code)
+            tab = torch.zeros(S, OC, n_pat, dtype=acc.dtype)
+            tab_ref = torch.zeros(S, acc_ref.shape[1], n_pat, dtype=acc.dtype) \
+                if acc_ref is not None else None
+            self._reduce(out, g0, g1, tab, tab_ref, 0, n_pat, coef_rep)
+            for g in range(g0, g1):  # one read group per super-group: sg = g
+                # gather as a product with the one-hot pattern matrix: every term but
+                # one is an exact zero, so each input gets acc + entry, rounded once,
+                # as the direct path's add (and half the time of index_select)
+                one_hot = torch.zeros(n_pat, pat.shape[1], dtype=acc.dtype)
+                one_hot.scatter_(0, pat[g].view(1, -1), 1.0)
+                acc[g].addmm_(tab[g], one_hot)
+                if acc_ref is not None:
+                    acc_ref[g].addmm_(tab_ref[g], one_hot)
+
     def _reduce(self, out: torch.Tensor, g0: int, g1: int, acc: torch.Tensor,
                 acc_ref: torch.Tensor | None, col0: int, m: int,
                 coef_rep: torch.Tensor) -> None:
@@ -788,11 +883,22 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
             if ncol == K * OC:
                 dst.add_(torch.mv(seg.reshape(gs * K, OC * m).t(), coef_rep[:gs * K])
                          .view(OC, m))
-            else:
-                w = seg[:, :K * OC].reshape(gs, K, OC * m)
-                dst.add_(torch.bmm(self.coef.view(1, 1, K).expand(gs, 1, K), w)
-                         .sum(0).view(OC, m))
-                acc_ref[sg, :, col0:col0 + m].add_(seg[:, K * OC:].sum(0))
+            else:  # reference columns follow the K*OC weight columns of each read group
+                # one matrix-vector product per read group (gemv on the transposed view:
+                # half the time of a 1-row bmm; the same sums, bit for bit), then the
+                # sum over read groups
+                if gs == 1:
+                    o2 = out[g - g0]  # (ncol, m)
+                    dst.add_(torch.mv(o2[:K * OC].view(K, OC * m).t(), self.coef)
+                             .view(OC, m))
+                    acc_ref[sg, :, col0:col0 + m].add_(o2[K * OC:])
+                else:
+                    w = seg[:, :K * OC].reshape(gs, K, OC * m)
+                    part = torch.empty(gs, OC * m, dtype=out.dtype)
+                    for j in range(gs):
+                        torch.mv(w[j].t(), self.coef, out=part[j])
+                    dst.add_(part.sum(0).view(OC, m))
+                    acc_ref[sg, :, col0:col0 + m].add_(seg[:, K * OC:].sum(0))
             g = ge
 
     @abstractmethod

@@ -71,6 +71,14 @@ class SimOptions(BaseModel):
     """Partial sums materialised at once (2**18 floats = 1 MiB: stays in a core's L2
     cache, measured fastest on Xeon; the running sums take at most 4x this)."""
 
+    pattern_tables: bool = True
+    """Speed only, results unchanged: when every read group has at most
+    :data:`~ppa_sim.accuracy.layers.PATTERN_TABLE_MAX_ROWS` rows and the input planes are
+    bit-serial 0/1 planes (a 3-channel first convolution under kernel-wise mapping), a
+    read group sees one of 2^rows input patterns: its partial sums, ADC codes and
+    shift-added codes are computed once per pattern and gathered per input (the same
+    conversions, value for value). False = always one partial sum per input."""
+
     def ideal(self) -> SimOptions:
         """The same options with every non-ideality off (exact floating point)."""
         return self.model_copy(update=dict(weight_quant=False, dac=False, adc=False,

@@ -105,9 +105,11 @@ group "adc" -- kinds "sar", "flash", "mlsa", "ramp", "cco", "adder_tree", "sa_fl
     estimator overlaps the conversion with the next array read; needs columns_per_adc 1).
     "neuron" (module ``neuron``: NeuRRAM's integrating voltage-mode neuron) also takes
     the keyword ``dac: DacSpec | None = None`` (the roll-up passes the subarray's DAC spec
-    to every ADC model whose signature has it): its ``convert`` is one input cycle's share
-    of one MVM; info ``shift_adds_per_convert`` (< 1: the input bits are weighted in
-    analog) scales the roll-up's per-conversion shift-add; params "sample_pj" (1.2),
+    to every ADC model whose signature has it): its ``convert`` is one conversion's (one
+    converted phase's) share of one MVM (info ``conversions`` per MVM,
+    ``input_cycle_latency_ns``: the read step's share); info ``shift_adds_per_convert``
+    (< 1: the input bits are weighted in analog) scales the roll-up's per-conversion
+    shift-add; params "sample_pj" (1.2),
     "integrate_pj" (0.25), "step_pj" (0.3), "supply_v" (1.8), "max_phase_bits" (3),
     "integrate_ns" (270), "step_ns" (300), "phase_ns" (300).
 

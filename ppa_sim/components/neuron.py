@@ -23,13 +23,16 @@ Energy of one input vector (one MVM) per neuron, c input cycles, d bits per cycl
     s_E   = (C_node / C_130nm) (V_supply / 1.8 V)^2
 
 and time T_mvm = t_int x integration steps + t_step x ADC steps + t_phase x phases.
-The estimator counts one ``convert`` event per column per input cycle (see the
-contract in ``ppa_sim.components``), so ``convert`` is one input cycle's share:
-E_mvm / c and T_mvm / c. The model takes the subarray's ``DacSpec`` (keyword ``dac``)
-for c and d; without it (a stand-alone query) c = d = 1. The input bits being weighted
-in analog, the only digital shift-add left combines the two phases' codes: info
-``shift_adds_per_convert`` = (phases - 1) / c, which the roll-up applies to the shift-add
-it counts per conversion.
+The estimator counts one ``convert`` event per real conversion: one per converted phase
+(a phase left with no bits to resolve is not converted) per column per read group
+(:func:`conversions`, which ``ppa_sim.mapping.planner.conversions_per_input`` uses), so
+``convert`` is one conversion's share of the MVM: E_mvm / n_conv and T_mvm / n_conv; the
+chip's read step (one input cycle) takes info ``input_cycle_latency_ns`` = T_mvm / c.
+The model takes the subarray's ``DacSpec`` (keyword ``dac``) for c and d; without it (a
+stand-alone query) c = d = 1. The input bits being weighted in analog, the only digital
+shift-add left combines the two phases' codes: info ``shift_adds_per_convert`` =
+(phases - 1) / n_conv, which the roll-up applies to the shift-add it counts per
+conversion.
 
 Default per-operation energies, areas and times: CiMLoop's model of this chip
 (hwcomponents-library, Wan et al. 2022 components at 130 nm, 1.8 V; mit-emze/cimloop
@@ -119,11 +122,17 @@ def phase_plan(spec: AdcSpec, cycles: int, bits_per_cycle: int) -> tuple[tuple[i
     return tuple((c, max(spec.bits - sum(ph[:i]) * bits_per_cycle, 0)) for i, c in enumerate(ph))
 
 
+def conversions(spec: AdcSpec, cycles: int, bits_per_cycle: int) -> int:
+    """Conversions per column per MVM of ``cycles`` input cycles: one per phase of
+    :func:`phase_plan` that has bits left to convert (the first always has)."""
+    return sum(1 for _, b in phase_plan(spec, cycles, bits_per_cycle) if b > 0)
+
+
 @register("adc", "neuron")
 def neuron_readout(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpec | None = None,
                    dac: DacSpec | None = None) -> ComponentCost:
     """NeuRRAM-style integrating neuron (sample, binary-weighted integration, charge-
-    decrement conversion); ``convert`` = one input cycle's share of one MVM (module doc).
+    decrement conversion); ``convert`` = one conversion's share of one MVM (module doc).
 
     params: ``sample_pj`` (1.2), ``integrate_pj`` (0.25), ``step_pj`` (0.3) at
     ``supply_v`` (1.8) and 130 nm; ``max_phase_bits`` (3); ``integrate_ns`` (270),
@@ -163,14 +172,18 @@ def neuron_readout(spec: AdcSpec, node: CmosNode, *, calibration: CalibrationSpe
              + n["phases"] * t_phase)
     s_a = area_f2_um2(node, node.inv_area_f2) / REF130_INV_UM2
     area = s_a * NEURON_AREA_UM2_130NM + b * area_f2_um2(node, node.dff_area_f2)
-    t_event = t_mvm / cycles
+    # phases converted (a phase with no bits left is not read out), as phase_plan gives them
+    ph = phases(cycles, d, int(max_phase))
+    n_conv = sum(1 for i in range(len(ph)) if b - sum(ph[:i]) * d > 0)
+    t_event = t_mvm / n_conv
     f_max = NS_PER_S / t_event / MEGA
     fs = _rate(spec, f_max, f_max, "neuron")
-    return _result(e_mvm / cycles, area, fs, f_max, max(1.0, b - loss), cal,
+    return _result(e_mvm / n_conv, area, fs, f_max, max(1.0, b - loss), cal,
                    input_cycles=float(cycles), phases=float(n["phases"]),
+                   conversions=float(n_conv), input_cycle_latency_ns=t_mvm / cycles,
                    integration_steps=float(n["integration_steps"]),
                    adc_steps=float(n["adc_steps"]), mvm_energy_pj=e_mvm * cal.adc_energy_factor,
                    mvm_latency_ns=t_mvm,
                    # the input bits are weighted in analog: the only digital shift-add left
                    # combines the phases (one per column per MVM with two phases)
-                   shift_adds_per_convert=(n["phases"] - 1) / cycles)
+                   shift_adds_per_convert=(n["phases"] - 1) / n_conv)

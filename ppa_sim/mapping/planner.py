@@ -30,9 +30,10 @@ Every weight layer (``conv2d``, ``linear``) is cut by
    layer, what it needs and what the chip has.
 
 A layer's *stage steps* (sequential array-read steps for one inference) is
-``ceil(out_positions / duplication) x dac cycles x ceil(rows used / rows read
-in parallel)``; all subarrays of a layer read in parallel, so stage times are
-proportional to these steps (same subarray design everywhere). ``matmul``
+``ceil(out_positions / duplication) x input cycles x ceil(rows used / rows read
+in parallel)`` (input cycles: :func:`input_passes`); all subarrays of a layer read in
+parallel, so stage times are proportional to these steps (same subarray design
+everywhere). ``matmul``
 layers run on the chip's digital unit and occupy no tiles.
 """
 
@@ -62,12 +63,41 @@ def _ceil_div(a: int, b: int) -> int:
     return -(-a // b)
 
 
-def input_cycles(layer: Layer, design: Design) -> int:
-    """Read cycles per input vector: ceil(activation bits / DAC bits per cycle)
-    (``dac.signed_input``: the magnitude bits, see ``DacSpec.cycles_for``)."""
+def input_passes(layer: Layer, design: Design, signed: bool = False) -> tuple[int, int]:
+    """(passes, read cycles per pass) of one input vector.
+
+    One pass of ceil(activation bits / DAC bits per cycle) cycles (``dac.signed_input``:
+    the magnitude bits, see ``DacSpec.cycles_for``). ``signed``: the layer's inputs are
+    known to be negative somewhere (the activity file's ``input_signed``, measured by the
+    accuracy path); drivers without ``dac.signed_input`` then apply the positive and the
+    negative parts as two passes of the ``bits - 1`` magnitude bits each (the accuracy
+    path's x+ / x- passes). Unknown signs are taken as unsigned (NeuroSim's assumption).
+    """
     dac = design.arch.subarray.dac
     bits = layer.act_bits if layer.act_bits is not None else dac.bits
-    return dac.cycles_for(bits)
+    if signed and not dac.signed_input:
+        return 2, _ceil_div(max(1, bits - 1), dac.dac_bits)
+    return 1, dac.cycles_for(bits)
+
+
+def input_cycles(layer: Layer, design: Design, signed: bool = False) -> int:
+    """Read cycles per input vector: passes x cycles per pass (:func:`input_passes`)."""
+    passes, cycles = input_passes(layer, design, signed)
+    return passes * cycles
+
+
+def conversions_per_input(layer: Layer, design: Design, signed: bool = False) -> int:
+    """Conversions per column per read group for one input vector: one per input cycle,
+    but with a read-out that integrates the input cycles (adc kind ``neuron``) one per
+    converted integration phase of each pass
+    (:func:`ppa_sim.components.neuron.conversions`)."""
+    passes, cycles = input_passes(layer, design, signed)
+    sub = design.arch.subarray
+    if sub.adc.kind != "neuron":
+        return passes * cycles
+    from ppa_sim.components.neuron import conversions
+
+    return passes * conversions(sub.adc, cycles, sub.dac.dac_bits)
 
 
 def row_groups(part: Partition, design: Design) -> int:
@@ -92,6 +122,9 @@ class LayerMap:
     """Tiles allocated (integer unless tile sharing packs layers)."""
     steps_per_copy: int
     """Read steps for one output position: input cycles x row groups."""
+    input_signed: bool = False
+    """The layer's inputs are signed (measured activity, ``input_signed``): with unsigned
+    drivers they take two passes (:func:`input_passes`)."""
 
     @property
     def name(self) -> str:
@@ -203,15 +236,18 @@ def _max_dup(layer: Layer, cap: int = MAX_AUTO_DUPLICATION) -> int:
     return max(1, min(cap, layer.out_positions))
 
 
-def plan(network: Network, design: Design, *, max_duplication: int | None = None) -> Plan:
+def plan(network: Network, design: Design, *, max_duplication: int | None = None,
+         signed_inputs: frozenset[str] = frozenset()) -> Plan:
     """Place every layer of ``network`` on ``design`` (see module docstring).
 
     ``max_duplication``: a tighter bound than ``mapping.max_duplication`` on the copies
     ``duplication: auto`` gives one layer (the roll-up tries smaller bounds when the
     copies do not pay off in throughput; see :func:`ppa_sim.rollup.estimate_design`).
-    Equal to ``Planner(network, design).plan(max_duplication)``.
+    ``signed_inputs``: names of the layers whose inputs are signed (see
+    :func:`input_passes`). Equal to ``Planner(network, design, signed_inputs).plan(
+    max_duplication)``.
     """
-    return Planner(network, design).plan(max_duplication)
+    return Planner(network, design, signed_inputs).plan(max_duplication)
 
 
 class Planner:
@@ -227,8 +263,11 @@ class Planner:
     fit a given chip.
     """
 
-    def __init__(self, network: Network, design: Design) -> None:
+    def __init__(self, network: Network, design: Design,
+                 signed_inputs: frozenset[str] = frozenset()) -> None:
         self.network, self.design = network, design
+        # layers whose inputs are measured signed (activity ``input_signed``)
+        self._signed = signed_inputs
         arch = design.arch
         spe, ppt = arch.pe.subarrays, arch.tile.pes
         given = arch.chip.tiles if arch.chip.tiles != "auto" else None
@@ -246,7 +285,8 @@ class Planner:
                 elif p.layer != lay.name:
                     p = renamed(p, "layer", lay.name)
                 parts[lay.name] = p
-                steps[lay.name] = input_cycles(lay, design) * max(1, row_groups(p, design))
+                steps[lay.name] = (input_cycles(lay, design, lay.name in signed_inputs)
+                                   * max(1, row_groups(p, design)))
 
         xbar = [lay for lay in network.layers
                 if lay.name in parts and not parts[lay.name].is_digital]
@@ -297,7 +337,8 @@ class Planner:
             p = parts.get(lay.name)
             self._fixed_maps.append(
                 _layer_map(layer=lay, partition=p, duplication=1, subarrays=0, pes=0,
-                           tiles=0.0, steps_per_copy=steps.get(lay.name, 0))
+                           tiles=0.0, steps_per_copy=steps.get(lay.name, 0),
+                           input_signed=lay.name in signed_inputs)
                 if p is None or p.is_digital else None)
         self._maps: dict[tuple[int, int], LayerMap] = {}
 
@@ -355,7 +396,8 @@ class Planner:
                     subs, pes, tiles = _alloc(p, d, spe, ppt, sharing)
                     m = memo[(i, d)] = _layer_map(layer=lay, partition=p, duplication=d,
                                                   subarrays=subs, pes=pes, tiles=tiles,
-                                                  steps_per_copy=steps[lay.name])
+                                                  steps_per_copy=steps[lay.name],
+                                                  input_signed=lay.name in self._signed)
             maps.append(m)
 
         used = sum(m.tiles for m in maps)

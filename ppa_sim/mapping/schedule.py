@@ -12,11 +12,17 @@ IEDM 2019, and the DNN+NeuroSim V1.3/V1.4 manual).
 Events per weight layer (per inference; P = output positions, c = input
 cycles, g = row groups, S = subarrays of one copy):
 
-``array_read``        P x c x g x S subarray read cycles (array "read")
+``array_read``        P x c x g x S subarray read cycles (array "read"); c counts both
+                      passes of a layer with signed inputs on unsigned drivers
+                      (``LayerMap.input_signed``, :func:`~ppa_sim.mapping.planner.input_passes`)
 ``wl_drive``          P x c x sum of rows used of every subarray (dac "drive_row")
 ``switch_matrix``     = array_read (one WL switch-matrix setting per read)
 ``mux_switch``        array_read x ceil(used columns / ADCs) (mux "switch")
-``adc_convert``       P x c x g x used columns of every subarray
+``adc_convert``       P x n x g x used columns of every subarray, n = conversions per
+                      column per read group of one input vector: n = c, but one per
+                      converted integration phase of each pass for a read-out that
+                      integrates the input cycles (adc kind ``neuron``; ``convert`` is
+                      then one conversion's share of the MVM's energy)
 ``shift_add``         = adc_convert when c x g > 1 (each conversion is shifted and
                       added into the partial sum of its column, across input bits and
                       row groups); 0 when one read gives the whole dot product
@@ -59,7 +65,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ppa_sim.mapping._fast import renamed
-from ppa_sim.mapping.planner import LayerMap, Plan, input_cycles, row_groups
+from ppa_sim.mapping.planner import (
+    LayerMap,
+    Plan,
+    conversions_per_input,
+    input_cycles,
+    row_groups,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ppa_sim.spec import Design
@@ -109,7 +121,8 @@ def layer_events(m: LayerMap, design: Design, *, own_activation: bool = True) ->
         p = m.partition
         assert p is not None
         P = lay.out_positions
-        cyc = input_cycles(lay, design)
+        cyc = input_cycles(lay, design, m.input_signed)
+        n_conv = conversions_per_input(lay, design, m.input_signed)
         g = row_groups(p, design)
         S = p.subarrays
         n_adc = arch.adcs_per_subarray
@@ -129,7 +142,7 @@ def layer_events(m: LayerMap, design: Design, *, own_activation: bool = True) ->
         c["array_read"] = P * cyc * g * S
         c["switch_matrix"] = c["array_read"]
         c["wl_drive"] = P * cyc * rows_sum
-        c["adc_convert"] = P * cyc * g * cols_sum / pair
+        c["adc_convert"] = P * n_conv * g * cols_sum / pair
         c["mux_switch"] = P * cyc * g * mux_steps
         outputs = p.groups * p.group_weights
         if arch.mapping.accumulation_order == "weight_first":
@@ -238,7 +251,7 @@ class Scheduler:
             self._keys.append((lay.kind, lay.in_shape, lay.out_shape, lay.in_channels,
                                lay.out_channels, lay.kernel, lay.groups, lay.weight_bits,
                                lay.act_bits, lay.matmul_dims, bool(lay.folded_into),
-                               p.policy if p is not None else "", own))
+                               p.policy if p is not None else "", own, m.input_signed))
             self._own.append(own)
         self._memo: dict[tuple, LayerEvents] = {}
 

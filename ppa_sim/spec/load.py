@@ -707,6 +707,27 @@ def pitch_problems(design: Design, fname: str | None, lines: _Lines | None) -> l
     return out
 
 
+def exact_readout_problem(kind: str, bits: int, rows: int, signed: bool,
+                          fname: str | None = None, line: int | None = None
+                          ) -> Problem | None:
+    """The one rule on the width of an exact digital read-out (an ADC model whose info has
+    ``exact``: adc kind ``adder_tree``), for the cost and the accuracy path alike.
+
+    It counts the one-bit products of the ``rows`` read at once: the column sum 0..rows
+    needs log2(rows) + 1 bits (2^bits - 1 >= rows); under ``dac.signed_input`` the
+    ternary products sum to -rows..rows, a sign bit more: log2(rows) + 2 bits
+    (2^(bits-1) - 1 >= rows). None when ``bits`` suffice.
+    """
+    need = rows.bit_length() + (1 if signed else 0)  # smallest bits that hold the sums
+    if bits >= need:
+        return None
+    what = "signed (dac.signed_input) products" if signed else "products"
+    rule = "log2(rows) + 2" if signed else "log2(rows) + 1"
+    return Problem(fname, "subarray.adc.bits",
+                   f"an exact {kind} readout of {rows} rows of {what} needs {rule} bits",
+                   value=bits, allowed=f">= {need}", line=line)
+
+
 def component_param_problems(design: Design, fname: str | None,
                              lines: _Lines | None) -> list[Problem]:
     """Knobs (``params``, ``router``) that their component model rejects, located in the file.
@@ -714,7 +735,8 @@ def component_param_problems(design: Design, fname: str | None,
     The model is run once, only where such knobs are set, so that a misspelt or out-of-range
     parameter is a ``file:line`` error at load time (and in ``ppa-sim validate``); other model
     errors (a rate above the converter's maximum ...) are left to the estimate, as before.
-    Also: a 1T1R word-line rest level at or above the node's Vdd (no high level set).
+    Also: a 1T1R word-line rest level at or above the node's Vdd (no high level set), and
+    an exact digital read-out too narrow for its rows (:func:`exact_readout_problem`).
     """
     import inspect
 
@@ -752,6 +774,18 @@ def component_param_problems(design: Design, fname: str | None,
                     out.append(Problem(fname, kp, p.message, p.value, p.allowed,
                                        lines.find(kp) if lines else None))
     sub = arch.subarray
+    try:  # the read-out's ``exact`` flag (its model; other model errors: the estimate's)
+        fn = registry.get("adc", sub.adc.kind)
+        kw = {"dac": sub.dac} if "dac" in inspect.signature(fn).parameters else {}
+        exact = bool(fn(sub.adc, design.node, **kw).info.get("exact"))
+    except ConfigError:
+        exact = False
+    if exact:
+        p = exact_readout_problem(sub.adc.kind, sub.adc.bits, sub.rows_per_read,
+                                  sub.dac.signed_input, fname,
+                                  lines.find("subarray.adc.bits") if lines else None)
+        if p is not None:
+            out.append(p)
     if sub.cell.type == "1t1r" and sub.wl_low_voltage_v > 0:
         # the rest level must sit below the high level, the node's Vdd when none is set
         from ppa_sim.components.array import wl_levels

@@ -47,7 +47,11 @@ def test_without_signed_input_bit_identical(case: int) -> None:
     got = run_case(case)
     want = _golden[CASES[case][0]]
     assert torch.equal(got["y"], want["y"])
-    assert got["activity"] == want["activity"]
+    # input_signed (activity key added after the golden records were frozen) left out
+    act = got["activity"]
+    layers = {n: {k: v for k, v in r.items() if k != "input_signed"}
+              for n, r in act["layers"].items()}
+    assert {**act, "layers": layers} == want["activity"]
 
 
 # ----------------------------------------------------------------- ideal: exact
@@ -315,7 +319,7 @@ def _check_cycles_against_estimate(hw: nn.Module, est, design, net) -> None:
         assert ev["array_read"] == m.input_planes * positions * groups, name
         cols = m.layer.out_channels * part.columns_per_weight \
             // design.arch.columns_per_conversion
-        assert ev["adc_convert"] == m.input_planes * positions * groups * cols, name
+        assert ev["adc_convert"] == m.adc_planes * positions * groups * cols, name
 
 
 def test_neurram_signed_mlp_end_to_end() -> None:

@@ -32,8 +32,8 @@ def test_neuron_mvm_energy_is_its_operation_counts_times_their_energies(
     want = (n["samples"] * sample + n["integration_steps"] * integrate
             + n["adc_steps"] * step) * (supply / 1.8) ** 2
     assert c.info["mvm_energy_pj"] == pytest.approx(want, rel=1e-9)
-    # the convert event is one input cycle's share of the MVM
-    assert c.energy_pj("convert") * dac.cycles == pytest.approx(want, rel=1e-9)
+    # the convert event is one conversion's (converted phase's) share of the MVM
+    assert c.energy_pj("convert") * c.info["conversions"] == pytest.approx(want, rel=1e-9)
 
 
 @settings(max_examples=40, deadline=None)

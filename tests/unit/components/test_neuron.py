@@ -38,17 +38,26 @@ def test_neurram_neuron_energy_and_latency_at_130nm(nodes) -> None:
     c = neuron(3, nodes["130nm"], DacSpec(bits=1, signed_input=True))
     assert c.energy_pj("convert") == pytest.approx(2.35, rel=1e-9)
     assert c.latency_ns("convert") == pytest.approx(1470.0, rel=1e-9)
-    # 4-bit signed input = 3 cycles: the convert event is one cycle's share of the MVM
+    # 4-bit signed input = 3 cycles in ONE phase: one conversion carries the whole MVM;
+    # the read step (one input cycle) takes a third of its time
     c4 = neuron(6, nodes["130nm"], DacSpec(bits=4, signed_input=True))
     assert c4.info["mvm_energy_pj"] == pytest.approx(3 * 1.2 + 7 * 0.25 + 6 * 0.3, rel=1e-9)
-    assert c4.energy_pj("convert") * 3 == pytest.approx(c4.info["mvm_energy_pj"], rel=1e-9)
+    assert c4.info["conversions"] == 1
+    assert c4.energy_pj("convert") == pytest.approx(c4.info["mvm_energy_pj"], rel=1e-9)
+    assert c4.info["input_cycle_latency_ns"] * 3 == pytest.approx(
+        c4.latency_ns("convert"), rel=1e-12)
     assert c4.info["shift_adds_per_convert"] == 0.0  # one phase: bits weighted in analog
 
 
 def test_two_phases_leave_one_digital_add_per_mvm(nodes) -> None:
     c = neuron(7, nodes["130nm"], DacSpec(bits=5, signed_input=True))
-    assert c.info["phases"] == 2
-    assert c.info["shift_adds_per_convert"] == pytest.approx(1 / 4)
+    assert c.info["phases"] == c.info["conversions"] == 2
+    # one add per MVM, counted over its two conversions
+    assert c.info["shift_adds_per_convert"] == pytest.approx(1 / 2)
+    assert c.energy_pj("convert") * 2 == pytest.approx(c.info["mvm_energy_pj"], rel=1e-12)
+    # 7 magnitude cycles but 4 output bits: the second phase has no bits left to convert
+    short = neuron(4, nodes["130nm"], DacSpec(bits=8, signed_input=True))
+    assert (short.info["phases"], short.info["conversions"]) == (2, 1)
 
 
 def test_energy_per_mvm_grows_with_input_and_output_bits(nodes) -> None:
