@@ -68,10 +68,11 @@ from ppa_sim.accuracy.ir_drop import (
 from ppa_sim.accuracy.options import SimOptions
 from ppa_sim.components import get as get_component
 from ppa_sim.components.neuron import phase_plan
-from ppa_sim.errors import ConfigError, MappingError, Problem
+from ppa_sim.errors import ConfigError, MappingError
 from ppa_sim.mapping.partition import Partition, partition
 from ppa_sim.network.layer import Layer
 from ppa_sim.spec import Design
+from ppa_sim.spec.load import exact_readout_problem
 
 
 def layer_of(name: str, module: nn.Module) -> Layer:
@@ -322,15 +323,11 @@ class CrossbarLayer(nn.Module, metaclass=ABCMeta):
         adc_cost = get_component("adc", sa.adc.kind)(sa.adc, design.tech.node, dac=sa.dac) \
             if self.neuron else get_component("adc", sa.adc.kind)(sa.adc, design.tech.node)
         exact = bool(adc_cost.info.get("exact"))
-        if exact and self.max_code < self.rows_per_read:
-            raise ConfigError([Problem(None, "subarray.adc.bits", f"an exact {sa.adc.kind} "
-                                       f"readout of {self.rows_per_read} rows needs "
-                                       f"log2(rows) + 1 bits", value=self.adc_bits)])
-        if exact and self.signed_drive and 2 ** (self.adc_bits - 1) - 1 < self.rows_per_read:
-            raise ConfigError([Problem(None, "subarray.adc.bits", f"an exact {sa.adc.kind} "
-                                       f"readout of {self.rows_per_read} rows of signed "
-                                       f"(dac.signed_input) products needs log2(rows) + 2 "
-                                       f"bits", value=self.adc_bits)])
+        # the cost path's rule, checked again here for designs built without the loader
+        narrow = exact_readout_problem(sa.adc.kind, self.adc_bits, self.rows_per_read,
+                                       self.signed_drive) if exact else None
+        if narrow is not None:
+            raise ConfigError([narrow])
         self.exact_readout = exact
         self.lsb = full_scale / self.max_code if (options.adc and not exact) else 1.0
         self._noise_gen = torch.Generator()
