@@ -7,6 +7,12 @@ import json
 import sys
 import textwrap
 
+from ppa_sim._commands._sim_args import (
+    add_design_and_model,
+    add_non_ideality_switches,
+    sim_options,
+)
+
 DESCRIPTION = """Accuracy of a trained model when its conv/linear layers run on the
 architecture's crossbars: the same subarrays, weight slicing, DAC/ADC resolution,
 device levels, variation, read noise, stuck-at faults and drift as the cost model.
@@ -29,20 +35,13 @@ EPILOG = textwrap.dedent("""\
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("arch", metavar="ARCH", help="architecture YAML (path or shipped name)")
-    p.add_argument("--model", required=True,
-                   help="Python file with a model() factory, or a zoo network name")
-    p.add_argument("--weights", default=None, help="state_dict file (torch.save)")
+    add_design_and_model(p, "state_dict file (torch.save)", "subarray.adc.bits=4")
     p.add_argument("--dataset", required=True, choices=["digits", "mnist"],
                    help="built-in data set (test split)")
     p.add_argument("--runs", type=int, default=10, help="simulated chip instances (10)")
     p.add_argument("--seed", type=int, default=0, help="seed of the first chip instance")
-    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="K=V",
-                   help="override an architecture/technology field, e.g. subarray.adc.bits=4")
     p.add_argument("--limit", type=int, default=None, help="use only the first N test images")
     p.add_argument("--batch-size", type=int, default=256)
-    p.add_argument("--digital", action="append", default=[], metavar="LAYER",
-                   help="keep this layer (module qualified name) in floating point")
     p.add_argument("--drift-time", type=float, default=None, metavar="SECONDS",
                    help="time since programming for conductance drift")
     p.add_argument("--ir-drop", action="store_true", help="model IR drop (first order)")
@@ -50,11 +49,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="ADC full scale as a fraction (0 < F <= 1) of the physical column "
                         "current span rows_per_read x V_read x G_on (1.0; smaller values "
                         "resolve small partial sums finer and clip large ones)")
-    for flag, what in (("variation", "device-to-device variation"),
-                       ("read-noise", "cycle-to-cycle read noise"),
-                       ("faults", "stuck-at faults"), ("adc", "ADC quantisation"),
-                       ("dac", "input quantisation")):
-        p.add_argument(f"--no-{flag}", action="store_true", help=f"switch off {what}")
+    add_non_ideality_switches(p)
     p.add_argument("--activity-out", default=None, metavar="FILE",
                    help="write the measured per-layer activity JSON (for estimate --activity)")
     p.add_argument("--format", choices=["table", "json"], default="table")
@@ -64,7 +59,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ppa_sim.accuracy.data import load_model_and_weights, loader
     from ppa_sim.accuracy.evaluate import simulate_accuracy
-    from ppa_sim.accuracy.options import SimOptions
     from ppa_sim.api import load_design
     from ppa_sim.errors import PpaSimError
 
@@ -82,10 +76,8 @@ def run(args: argparse.Namespace) -> int:
               f"'ppa-sim train {args.arch} --model "
               f"{args.model} --dataset {args.dataset} --plain --out net.pt', then pass "
               f"--weights net.pt.", file=sys.stderr)
-    opts = SimOptions(variation=not args.no_variation, read_noise=not args.no_read_noise,
-                      faults=not args.no_faults, adc=not args.no_adc, dac=not args.no_dac,
-                      drift_time_s=args.drift_time, ir_drop=args.ir_drop,
-                      adc_range_fraction=args.adc_range_fraction)
+    opts = sim_options(args, drift_time_s=args.drift_time, ir_drop=args.ir_drop,
+                       adc_range_fraction=args.adc_range_fraction)
     data = loader(args.dataset, "test", batch_size=args.batch_size, limit=args.limit)
     _check_model_fits_data(model, data, args.model, args.dataset)
     res = simulate_accuracy(model, data, design, runs=args.runs, seed=args.seed, options=opts,

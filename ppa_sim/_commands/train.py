@@ -6,6 +6,12 @@ import argparse
 import json
 import textwrap
 
+from ppa_sim._commands._sim_args import (
+    add_design_and_model,
+    add_non_ideality_switches,
+    sim_options,
+)
+
 DESCRIPTION = """Train (or fine-tune) a model so that it survives the hardware.
 
 Default: hardware-aware training off chip. The forward pass of every conv/linear
@@ -39,10 +45,7 @@ EPILOG = textwrap.dedent("""\
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("arch", metavar="ARCH", help="architecture YAML (path or shipped name)")
-    p.add_argument("--model", required=True,
-                   help="Python file with a model() factory, or a zoo network name")
-    p.add_argument("--weights", default=None, help="initial state_dict (torch.save)")
+    add_design_and_model(p, "initial state_dict (torch.save)", "subarray.adc.bits=6")
     p.add_argument("--dataset", required=True, choices=["digits", "mnist"],
                    help="built-in data set (trains on its train split, evaluates on test)")
     p.add_argument("--epochs", type=int, default=5, help="epochs in total (default 5)")
@@ -55,19 +58,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--momentum", type=float, default=0.9, help="SGD momentum (0.9)")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="K=V",
-                   help="override an architecture/technology field, e.g. subarray.adc.bits=6")
-    p.add_argument("--digital", action="append", default=[], metavar="LAYER",
-                   help="keep this layer (module qualified name) in floating point")
     p.add_argument("--plain", action="store_true",
                    help="train in floating point (no hardware in the loop): the baseline")
     p.add_argument("--no-clip", action="store_true",
                    help="no weight clipping (default: ±2.5 σ of the initial weights)")
-    for flag, what in (("variation", "device-to-device variation"),
-                       ("read-noise", "cycle-to-cycle read noise"),
-                       ("faults", "stuck-at faults"), ("adc", "ADC quantisation"),
-                       ("dac", "input quantisation")):
-        p.add_argument(f"--no-{flag}", action="store_true", help=f"switch off {what}")
+    add_non_ideality_switches(p)
     p.add_argument("--on-chip", action="store_true",
                    help="simulate on-chip training with the device's update model instead")
     p.add_argument("--gradient-scaling", choices=["none", "max"], default="none",
@@ -88,7 +83,6 @@ def run(args: argparse.Namespace) -> int:
     import torch
 
     from ppa_sim.accuracy.data import load_model
-    from ppa_sim.accuracy.options import SimOptions
     from ppa_sim.api import load_design
     from ppa_sim.errors import PpaSimError
 
@@ -108,8 +102,7 @@ def run(args: argparse.Namespace) -> int:
             model.load_state_dict(load_state_dict(args.out))
         except RuntimeError as e:
             raise NetworkError(f"{args.out}: checkpoint does not fit the model: {e}") from None
-    opts = SimOptions(variation=not args.no_variation, read_noise=not args.no_read_noise,
-                      faults=not args.no_faults, adc=not args.no_adc, dac=not args.no_dac)
+    opts = sim_options(args)
     progress = not args.no_progress
 
     def hw_accuracy(m: torch.nn.Module) -> tuple[float, float, float] | None:
