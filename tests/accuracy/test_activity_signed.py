@@ -14,12 +14,11 @@ import json
 
 import pytest
 import torch
-import torch.nn.functional as F
+from loop_ref import train_tanh_mlp
 from torch import nn
 
 from ppa_sim.accuracy import SimOptions, convert
 from ppa_sim.accuracy.convert import crossbar_layers
-from ppa_sim.accuracy.data import dataset_split
 from ppa_sim.accuracy.evaluate import simulate_accuracy
 from ppa_sim.api import estimate, load_design
 from ppa_sim.errors import ConfigError
@@ -38,18 +37,8 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def tanh_mlp() -> tuple[nn.Module, tuple[torch.Tensor, torch.Tensor]]:
-    torch.manual_seed(0)
-    x, y = dataset_split("digits", "train").tensors
-    x = x.flatten(1)
-    model = nn.Sequential(nn.Linear(64, 32), nn.Tanh(), nn.Linear(32, 10))
-    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
-    for _ in range(40):
-        opt.zero_grad()
-        F.cross_entropy(model(x), y).backward()
-        opt.step()
-    model.eval()
-    xt, yt = dataset_split("digits", "test").tensors
-    return model, (xt.flatten(1)[:96], yt[:96])
+    model, (xt, yt) = train_tanh_mlp(40)
+    return model, (xt[:96], yt[:96])
 
 
 def _per_input(est, name: str) -> dict[str, float]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import pytest
 import torch
 import torch.nn.functional as F
+from loop_ref import finish_reference
 from test_signed_input import _check_cycles_against_estimate, _events_per_input, _levels
 from torch import nn
 from unsigned_cases import NO_TIES
@@ -172,14 +173,7 @@ def neuron_reference(mod: nn.Module, x: torch.Tensor, design, adc_range: float
                 conversions += cout * 2
                 total = (code[..., 0] - code[..., 1]) / delta  # (B, P, cout)
                 y += pass_sign * (2 ** (lo * d)) * dmask * x_step * total.permute(0, 2, 1)
-    y = y * w_step
-    if mod.bias is not None:
-        y += mod.bias.detach().double().view(1, -1, 1)
-    if conv:
-        return y.reshape(B, cout, *[
-            (x.shape[2 + i] + 2 * mod.padding[i] - mod.dilation[i] * (mod.kernel_size[i] - 1)
-             - 1) // mod.stride[i] + 1 for i in range(2)]), conversions
-    return y.reshape(B, cout), conversions
+    return finish_reference(y, mod, x, conv, w_step), conversions
 
 
 REF_DESIGNS = {

@@ -16,6 +16,7 @@ from __future__ import annotations
 import pytest
 import torch
 import torch.nn.functional as F
+from loop_ref import finish_reference, train_tanh_mlp
 from torch import nn
 from unsigned_cases import CASES, GOLDEN, NO_TIES, run_case
 
@@ -194,14 +195,7 @@ def signed_reference(mod: nn.Module, x: torch.Tensor, design, adc_range: float
                     if mapping == "offset":
                         total += code_ref * (-(g_off / delta) * sum(shifts) - zero)
                     y[:, o] += pw * total
-    y = y * w_step
-    if mod.bias is not None:
-        y += mod.bias.detach().double().view(1, -1, 1)
-    if conv:
-        return y.reshape(B, cout, *[
-            (x.shape[2 + i] + 2 * mod.padding[i] - mod.dilation[i] * (mod.kernel_size[i] - 1)
-             - 1) // mod.stride[i] + 1 for i in range(2)]), conversions
-    return y.reshape(B, cout), conversions
+    return finish_reference(y, mod, x, conv, w_step), conversions
 
 
 REF_DESIGNS = [
@@ -326,20 +320,8 @@ def test_neurram_signed_mlp_end_to_end() -> None:
     """A tanh MLP (its second layer sees negative inputs) on NeuRRAM: runs end to end,
     the signed layer takes dac.cycles_for(bits) cycles, and with an ideal ADC the chip
     keeps the software accuracy within a few points (3-bit input magnitudes, 16 levels)."""
-    from ppa_sim.accuracy.data import dataset_split
 
-    torch.manual_seed(0)
-    x, y = dataset_split("digits", "train").tensors
-    x = x.flatten(1)
-    model = nn.Sequential(nn.Linear(64, 32), nn.Tanh(), nn.Linear(32, 10))
-    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
-    for _ in range(60):
-        opt.zero_grad()
-        F.cross_entropy(model(x), y).backward()
-        opt.step()
-    model.eval()
-    xt, yt = dataset_split("digits", "test").tensors
-    data = (xt.flatten(1), yt)
+    model, data = train_tanh_mlp(60)
     design = load_design(NEURRAM, {"chip.tiles": "auto"})
     res = simulate_accuracy(model, data, design, runs=1, progress=False,
                             options=SimOptions(adc=False))
