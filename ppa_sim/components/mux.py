@@ -128,9 +128,12 @@ def sample_hold_mux(sub: SubarraySpec, node: CmosNode, *, signal_v: float | None
                       allowed)
     prm = {**allowed, **sub.mux_params}
     shared = prm["select_shared_by"]
-    if shared < 1 or shared != int(shared) or prm["hold_cap_ff"] < 0:
-        raise bad("subarray.mux_params", "select_shared_by is a positive integer and "
-                  "hold_cap_ff >= 0 (0: the kT/C bound)", value=dict(sub.mux_params))
+    if shared < 1 or shared != int(shared):
+        raise bad("subarray.mux_params.select_shared_by", "subarrays sharing one select "
+                  "decoder: a whole number", value=shared, allowed=">= 1")
+    if prm["hold_cap_ff"] < 0:
+        raise bad("subarray.mux_params.hold_cap_ff", "hold capacitor in fF (0: the kT/C "
+                  "bound at the ADC's bits)", value=prm["hold_cap_ff"], allowed=">= 0")
     k = sub.adc.columns_per_adc
     muxes = sub.cols // k
     if k == 1 or not sub.column_mux:

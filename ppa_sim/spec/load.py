@@ -730,7 +730,8 @@ def exact_readout_problem(kind: str, bits: int, rows: int, signed: bool,
 
 def component_param_problems(design: Design, fname: str | None,
                              lines: _Lines | None) -> list[Problem]:
-    """Knobs (``params``, ``router``) that their component model rejects, located in the file.
+    """Knobs (``params``, ``router``, ``mux_params``) that their component model rejects,
+    located in the file.
 
     The model is run once, only where such knobs are set, so that a misspelt or out-of-range
     parameter is a ``file:line`` error at load time (and in ``ppa-sim validate``); other model
@@ -774,6 +775,18 @@ def component_param_problems(design: Design, fname: str | None,
                     out.append(Problem(fname, kp, p.message, p.value, p.allowed,
                                        lines.find(kp) if lines else None))
     sub = arch.subarray
+    if sub.mux_params:  # the read-out mux's knobs (sample_hold), located like the others
+        try:
+            registry.get("mux", sub.mux_kind)(sub, design.node)
+        except ConfigError as e:
+            for p in e.problems:
+                kp = p.key_path
+                if kp == "subarray.mux_params" and isinstance(p.value, (list, dict)) \
+                        and len(p.value) == 1:
+                    kp = f"{kp}.{next(iter(p.value))}"
+                if kp.startswith("subarray.mux_params"):
+                    out.append(Problem(fname, kp, p.message, p.value, p.allowed,
+                                       lines.find(kp) if lines else None))
     try:  # the read-out's ``exact`` flag (its model; other model errors: the estimate's)
         fn = registry.get("adc", sub.adc.kind)
         kw = {"dac": sub.dac} if "dac" in inspect.signature(fn).parameters else {}

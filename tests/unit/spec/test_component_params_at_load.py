@@ -104,3 +104,22 @@ def test_pitch_below_one_wire_pitch_is_a_load_error(key):
 def test_pitch_at_or_above_the_wire_pitch_loads():
     d = _load(overrides={"subarray.column_pitch_um": 2.0, "subarray.row_pitch_um": 1.0})
     assert d.arch.subarray.column_pitch_um == 2.0
+
+
+@pytest.mark.parametrize("key,value,message", [
+    ("hold_cap_ff", -1.0, "hold capacitor"),
+    ("select_shared_by", 0.5, "whole number"),
+    ("hold_cap", 2.0, "did you mean 'hold_cap_ff'"),
+])
+def test_sample_hold_knobs_are_load_errors_at_their_key(key, value, message):
+    with pytest.raises(ConfigError) as e:
+        _load(overrides={"subarray.mux_kind": "sample_hold",
+                         f"subarray.mux_params.{key}": value})
+    p = _only(e)
+    assert p.key_path == f"subarray.mux_params.{key}" and message in p.message
+
+
+def test_column_mux_takes_no_knobs():
+    with pytest.raises(ConfigError) as e:
+        _load(overrides={"subarray.mux_params.hold_cap_ff": 3.0})
+    assert _only(e).key_path == "subarray.mux_params.hold_cap_ff"
