@@ -18,8 +18,7 @@ from __future__ import annotations
 import pytest
 import torch
 import torch.nn.functional as F
-from loop_ref import finish_reference
-from test_signed_input import _check_cycles_against_estimate, _events_per_input, _levels
+from loop_ref import cell_levels, check_cycles_against_estimate, events_per_input, finish_reference
 from torch import nn
 from unsigned_cases import NO_TIES
 
@@ -133,7 +132,7 @@ def neuron_reference(mod: nn.Module, x: torch.Tensor, design, adc_range: float
                             stride=mod.stride)
         return t.reshape(len(x), -1, 1)
 
-    lev = torch.tensor([[_levels(float(wflat[o, r]), w_max, None, mapping, 0, 1, L)
+    lev = torch.tensor([[cell_levels(float(wflat[o, r]), w_max, None, mapping, 0, 1, L)
                          for r in range(wflat.shape[1])] for o in range(cout)],
                        dtype=torch.float64)
     g_cells = g_off + lev / (L - 1) * (1 - g_off)  # (cout, rows, 2)
@@ -233,7 +232,7 @@ def test_conversions_equal_the_estimators(extra: dict) -> None:
     hw = convert(model, design, options=QUANT64)
     with torch.no_grad():
         hw(torch.randn(2, 1, 8, 8).double())
-    _check_cycles_against_estimate(hw, est, design, net)
+    check_cycles_against_estimate(hw, est, design, net)
     sa = design.arch.subarray
     info = get_component("adc", "neuron")(sa.adc, design.tech.node, dac=sa.dac).info
     for name, m in crossbar_layers(hw):
@@ -243,7 +242,7 @@ def test_conversions_equal_the_estimators(extra: dict) -> None:
         cols = m.layer.out_channels * part.columns_per_weight \
             // design.arch.columns_per_conversion
         conversions = m.adc_planes * positions * groups * cols
-        ev = _events_per_input(est, name)
+        ev = events_per_input(est, name)
         assert m.adc_planes == info["phases"] < m.input_planes
         assert conversions == ev["adc_convert"], name
 

@@ -16,7 +16,12 @@ from __future__ import annotations
 import pytest
 import torch
 import torch.nn.functional as F
-from loop_ref import finish_reference, train_tanh_mlp
+from loop_ref import (
+    cell_levels,
+    check_cycles_against_estimate,
+    finish_reference,
+    train_tanh_mlp,
+)
 from torch import nn
 from unsigned_cases import CASES, GOLDEN, NO_TIES, run_case
 
@@ -94,27 +99,6 @@ def test_signed_drive_only_changes_the_conversions() -> None:
 
 
 # ----------------------------------------------------------------- finite ADC: reference
-def _levels(w: float, w_max: float, bits: int | None, mapping: str, cb: int, slices: int,
-            analog_levels: int) -> list[float]:
-    """Cell levels of one weight; column k = polarity * slices + slice."""
-    if bits is None:
-        n = analog_levels - 1
-        if mapping == "differential":
-            q = min(round(abs(w) / w_max * n), n)
-            return [q if w > 0 else 0, q if w < 0 else 0]
-        return [min(max(round(w / w_max * n / 2 + n / 2), 0), n)]
-    mask = 2 ** cb - 1
-    if mapping == "differential":
-        qmax = 2 ** (bits - 1) - 1
-        q = min(int(round(abs(w) / w_max * qmax)), qmax)
-        pos, neg = (q, 0) if w > 0 else ((0, q) if w < 0 else (0, 0))
-        return ([(pos >> (s * cb)) & mask for s in range(slices)]
-                + [(neg >> (s * cb)) & mask for s in range(slices)])
-    u = min(max(int(round(w / w_max * (2 ** (bits - 1) - 1))) + 2 ** (bits - 1), 0),
-            2 ** bits - 1)
-    return [(u >> (s * cb)) & mask for s in range(slices)]
-
-
 def signed_reference(mod: nn.Module, x: torch.Tensor, design, adc_range: float
                      ) -> tuple[torch.Tensor, int]:
     """Loop reference of one ungrouped layer under ternary drive (ideal devices).
@@ -161,7 +145,7 @@ def signed_reference(mod: nn.Module, x: torch.Tensor, design, adc_range: float
     def adc(i: torch.Tensor) -> torch.Tensor:  # bipolar: 2^b codes over -FS..+FS
         return torch.round(i / (2 * lsb)).clamp(-half, half - 1) * 2 * lsb
 
-    lev = torch.tensor([[_levels(float(wflat[o, r]), w_max, bits, mapping, cb, slices,
+    lev = torch.tensor([[cell_levels(float(wflat[o, r]), w_max, bits, mapping, cb, slices,
                                  dev.levels) for r in range(wflat.shape[1])]
                         for o in range(cout)], dtype=torch.float64)
     g_cells = g_off + lev / (L - 1) * (1 - g_off)  # (cout, rows, columns)
@@ -268,10 +252,6 @@ def test_bipolar_adc_histogram_and_bit_density() -> None:
 
 
 # ----------------------------------------------------------------- NeuRRAM end to end
-def _events_per_input(est, name: str) -> dict[str, float]:
-    return dict(next(lr for lr in est.layers if lr.name == name).events)
-
-
 def test_neurram_digits_cnn_end_to_end_and_cycle_counts(digits_model, tmp_path) -> None:
     model, _, _ = digits_model
     design = load_design(NEURRAM, {"chip.tiles": "auto"})
@@ -296,24 +276,7 @@ def test_neurram_digits_cnn_end_to_end_and_cycle_counts(digits_model, tmp_path) 
     hw = convert(model, design, options=IDEAL.model_copy(update={"dac": True}))
     with torch.no_grad():
         hw(torch.rand(2, 1, 8, 8))
-    _check_cycles_against_estimate(hw, est, design, net)
-
-
-def _check_cycles_against_estimate(hw: nn.Module, est, design, net) -> None:
-    """Per crossbar layer: read cycles per input = the estimator's array reads / (output
-    positions x read groups); ADC conversions per input = its adc_convert events."""
-    dac = design.arch.subarray.dac
-    for name, m in crossbar_layers(hw):
-        ev = _events_per_input(est, name)
-        part = m.part
-        rpr = design.arch.subarray.rows_per_read
-        groups = sum(-(-len(part.row_tile_index(t)) // rpr) for t in range(part.n_row_tiles))
-        positions = next(lay for lay in net.layers if lay.name == name).out_positions
-        assert m.input_planes == dac.cycles_for(dac.bits) == input_cycles(m.layer, design)
-        assert ev["array_read"] == m.input_planes * positions * groups, name
-        cols = m.layer.out_channels * part.columns_per_weight \
-            // design.arch.columns_per_conversion
-        assert ev["adc_convert"] == m.adc_planes * positions * groups * cols, name
+    check_cycles_against_estimate(hw, est, design, net)
 
 
 def test_neurram_signed_mlp_end_to_end() -> None:
@@ -335,7 +298,7 @@ def test_neurram_signed_mlp_end_to_end() -> None:
     assert all(m.input_planes == 3 for _, m in crossbar_layers(hw))
     net = load_network(model, example_input=torch.zeros(1, 64))
     est = estimate(NEURRAM, net, overrides={"chip.tiles": "auto"})
-    _check_cycles_against_estimate(hw, est, design, net)
+    check_cycles_against_estimate(hw, est, design, net)
 
 
 def test_exact_adder_tree_counts_signed_products() -> None:
